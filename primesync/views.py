@@ -1,0 +1,9 @@
+"""Pages of the core: the home page a user lands on after logging in."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+
+@login_required
+def home(request):
+    return render(request, "home.html")
