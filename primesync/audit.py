@@ -70,32 +70,39 @@ class AuditContext:
         return data
 
 
-def set_context(
+SET_CONTEXT_SQL = "set_config('pghistory.context_id', %s, true), set_config('pghistory.context_metadata', %s, true)"
+
+
+def new_context(
     *,
     source: str,
     user_id: int | None = None,
     path: str | None = None,
     correlation_id: str | None = None,
     ip: str | None = None,
-    using=None,
 ) -> AuditContext:
-    """Attach who/where/why to every change for the rest of the current transaction."""
     if source not in SOURCES:
         raise ValueError(f"unknown audit source {source!r}")
-    ctx = AuditContext(
-        source=source,
-        user_id=user_id,
-        path=path,
-        correlation_id=correlation_id or uuid.uuid4().hex,
-        ip=ip,
+    return AuditContext(
+        source=source, user_id=user_id, path=path, correlation_id=correlation_id or uuid.uuid4().hex, ip=ip
     )
-    conn = using or connection
-    with conn.cursor() as cur:
-        cur.execute(
-            "SELECT set_config('pghistory.context_id', %s, true), set_config('pghistory.context_metadata', %s, true)",
-            [str(uuid.uuid4()), json.dumps(ctx.as_metadata())],
-        )
+
+
+def context_params(ctx: AuditContext) -> list[str]:
+    """Parameters for SET_CONTEXT_SQL (callers may fold it into a statement of their own)."""
+    return [str(uuid.uuid4()), json.dumps(ctx.as_metadata())]
+
+
+def remember(ctx: AuditContext) -> None:
     _current.set(ctx)
+
+
+def set_context(*, using=None, **fields) -> AuditContext:
+    """Attach who/where/why to every change for the rest of the current transaction."""
+    ctx = new_context(**fields)
+    with (using or connection).cursor() as cur:
+        cur.execute(f"SELECT {SET_CONTEXT_SQL}", context_params(ctx))
+    remember(ctx)
     return ctx
 
 

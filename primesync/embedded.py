@@ -63,9 +63,22 @@ def saved_url(key: str, data_dir: Path) -> str:
 # --- PostgreSQL --------------------------------------------------------------------------------
 
 
+def _quiet_pgserver(data_dir: Path) -> None:
+    """pgserver logs every command at INFO and wants a private runtime dir for its lock file."""
+    import logging  # noqa: PLC0415
+
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    if not os.environ.get("XDG_RUNTIME_DIR"):
+        runtime = Path(data_dir).resolve() / "run"
+        runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
+        runtime.chmod(0o700)
+        os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+
+
 def start_postgres(data_dir: Path) -> str:
     """Start (initdb on first use) the embedded PostgreSQL; return a superuser URL."""
-    import pgserver
+    _quiet_pgserver(data_dir)
+    import pgserver  # noqa: PLC0415 - heavy, and only needed on the embedded path
 
     pgdata = (Path(data_dir) / "pg").resolve()
     pgdata.mkdir(parents=True, exist_ok=True)

@@ -117,7 +117,8 @@ def _database_alias(url: str, user: str, password: str) -> dict:
     query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
     return {
         "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parts.path.lstrip("/")) or "primesync",
+        # DATABASE_NAME overrides the URL's database (a live test server points at the test DB).
+        "NAME": env("DATABASE_NAME") or unquote(parts.path.lstrip("/")) or "primesync",
         "USER": user,
         "PASSWORD": password,
         # an embedded server listens on a unix socket given as ?host=/abs/dir

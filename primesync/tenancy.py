@@ -134,19 +134,28 @@ def source_for(path: str) -> str:
 
 
 def bind_request(request: HttpRequest, user: User, *, team_id: int | None = None) -> Seat | None:
-    """Give the request its seat, scope the transaction to its team and record audit context."""
+    """Give the request its seat, scope the transaction to its team and record audit context.
+
+    One statement sets both, since it runs on every request.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("bind_request() needs the request transaction")
     seat = seat_for(user, team_id=team_id)
     request.seat = seat
     request.team = seat.team if seat else None
-    if seat:
-        activate_team(seat.team)
-    audit.set_context(
+    ctx = audit.new_context(
         source=source_for(request.path),
         user_id=user.pk if user.is_authenticated else None,
         path=request.path[:500],
         correlation_id=getattr(request, "correlation_id", None),
         ip=request.META.get("REMOTE_ADDR"),
     )
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT set_config(%s, %s, true), {audit.SET_CONTEXT_SQL}",
+            [TEAM_SETTING, str(seat.team.pk) if seat else "", *audit.context_params(ctx)],
+        )
+    audit.remember(ctx)
     return seat
 
 

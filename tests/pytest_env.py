@@ -1,0 +1,16 @@
+"""Loaded with ``-p tests.pytest_env`` before Django reads its settings: the test environment.
+
+Each run gets its own Redis key prefix, so Celery queues, cache keys and channel groups of a
+test run never mix with a running `make run` or another test run on the same Redis.
+"""
+
+import os
+import uuid
+
+os.environ.setdefault("REDIS_KEY_PREFIX", f"primesync-test-{uuid.uuid4().hex[:8]}")
+os.environ.setdefault("FAST_PASSWORD_HASHER", "1")
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("DEMO_MODE", "1")
+# Playwright's sync API runs an event loop in the test thread; the ORM calls there are still
+# plain blocking calls made by the test itself.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
