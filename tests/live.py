@@ -1,0 +1,74 @@
+"""Real processes for tests: an ASGI server on the test database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+from django.conf import settings
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, *, timeout: float, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode} before {url} answered")
+        try:
+            if requests.get(url, timeout=1).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} did not answer within {timeout}s")
+
+
+def test_process_env(**extra: str) -> dict[str, str]:
+    """The environment of this test run, pointed at the test database."""
+    env = os.environ.copy()
+    env["DATABASE_NAME"] = settings.DATABASES["default"]["NAME"]
+    env["DATABASE_URL"] = settings.DATABASE_URL
+    env["REDIS_URL"] = settings.REDIS_URL
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra)
+    return env
+
+
+class AsgiServer:
+    """uvicorn serving primesync.asgi on a free port, as `make run` does."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"primesync-live-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> AsgiServer:
+        log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "primesync.asgi:application", "--host", "127.0.0.1",
+             "--port", str(self.port), "--lifespan", "off", "--no-access-log"],
+            cwd=BASE_DIR, env=test_process_env(), stdout=log, stderr=subprocess.STDOUT,
+        )
+        wait_for(f"{self.url}/healthz", timeout=30, process=self.process)
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
