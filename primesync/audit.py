@@ -27,14 +27,73 @@ SQL_SOURCE = "sql"
 _current = contextvars.ContextVar("audit_context", default=None)
 
 
-def tracked(*, exclude: tuple[str, ...] = ()):
-    """Class decorator: audit every insert, update and delete of a model, append-only."""
+class _StatementEventTrigger(pghistory.trigger.Event):
+    """pghistory's statement-level event trigger, minus the shared context table.
+
+    pghistory's statement-level SQL always upserts ``pghistory_context`` (a table with no team,
+    which would leak user ids and paths across tenants) even when context is stored as JSON in
+    the event row, as ours is. We drop that part; the event rows are otherwise pghistory's.
+    """
+
+    CONTEXT_CTE = "WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) "
+
+    def get_func(self, model):
+        sql = str(super().get_func(model).func)
+        sql = sql.replace(self.CONTEXT_CTE, "").replace(", _pgh_attached_context;", ";")
+        if "_pgh_attach" in sql:
+            raise RuntimeError("pghistory's trigger SQL changed: review _StatementEventTrigger")
+        return pgtrigger.Func(sql)
+
+
+class _StatementTracker:
+    """Mixin for pghistory trackers: one statement-level trigger per write, reading transition tables."""
+
+    level = pgtrigger.Statement
+
+    def add_event_trigger(self, event_model):
+        pgtrigger.register(
+            _StatementEventTrigger(
+                event_model=event_model,
+                label=self.label,
+                name=self.trigger_name,
+                row=self.row,
+                operation=self.operation,
+                condition=self.condition,
+                level=pgtrigger.Statement,
+            )
+        )(event_model.pgh_tracked_model)
+
+
+class InsertEvent(_StatementTracker, pghistory.InsertEvent):
+    pass
+
+
+class UpdateEvent(_StatementTracker, pghistory.UpdateEvent):
+    pass
+
+
+class DeleteEvent(_StatementTracker, pghistory.DeleteEvent):
+    pass
+
+
+def tracked(*, exclude: tuple[str, ...] = (), skip_unchanged: bool = False):
+    """Class decorator: audit every insert, update and delete of a model, append-only.
+
+    Statement-level triggers: a bulk write of N rows runs one INSERT ... SELECT into the event
+    table instead of N trigger calls (see docs/BENCHMARKS.md for what each costs).
+
+    Every updated row is recorded, even when no tracked value changed: comparing old and new
+    rows costs a join of the transition tables (about a third of the trigger's time on a bulk
+    update), and ORM saves change ``updated_at`` anyway. The history view skips such rows.
+    ``skip_unchanged`` pays for the comparison where no-op updates are frequent (a user's
+    ``last_login``, which is not tracked, changes on every login).
+    """
 
     def decorate(model):
         return pghistory.track(
-            pghistory.InsertEvent(),
-            pghistory.UpdateEvent(),
-            pghistory.DeleteEvent(),
+            InsertEvent(),
+            UpdateEvent() if skip_unchanged else UpdateEvent(condition=None),
+            DeleteEvent(),
             exclude=list(exclude) or None,
             obj_field=pghistory.ObjForeignKey(related_name="events", db_index=False),
             meta={"indexes": [_obj_index(model)]},

@@ -65,7 +65,7 @@ def saved_url(key: str, data_dir: Path) -> str:
 
 def _quiet_pgserver(data_dir: Path) -> None:
     """pgserver logs every command at INFO and wants a private runtime dir for its lock file."""
-    import logging  # noqa: PLC0415
+    import logging
 
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     if not os.environ.get("XDG_RUNTIME_DIR"):
@@ -78,7 +78,7 @@ def _quiet_pgserver(data_dir: Path) -> None:
 def start_postgres(data_dir: Path) -> str:
     """Start (initdb on first use) the embedded PostgreSQL; return a superuser URL."""
     _quiet_pgserver(data_dir)
-    import pgserver  # noqa: PLC0415 - heavy, and only needed on the embedded path
+    import pgserver
 
     pgdata = (Path(data_dir) / "pg").resolve()
     pgdata.mkdir(parents=True, exist_ok=True)

@@ -67,7 +67,7 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=email)
 
 
-@audit.tracked(exclude=("password", "last_login"))
+@audit.tracked(exclude=("password", "last_login"), skip_unchanged=True)
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in, with their email."""
 

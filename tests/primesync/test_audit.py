@@ -52,12 +52,22 @@ def test_it_records_raw_sql_with_source_sql(acme):
     assert title_change[0]["source"] == "sql"
 
 
-def test_it_does_not_record_a_save_that_changes_nothing_tracked(acme):
+def test_history_shows_no_change_for_an_update_that_changes_nothing(acme):
     lead = LeadFactory(team=acme.team)
     with tenancy.use_team(acme.team):
-        count = len(events_of(lead))
+        before = history_for(lead)
         Lead.objects.filter(pk=lead.pk).update(title=lead.title)
-        assert len(events_of(lead)) == count
+        assert len(events_of(lead)) == 2  # the statement is recorded...
+        assert history_for(lead) == before  # ...but it changed no field
+
+
+def test_a_login_does_not_add_user_history(acme, client):
+    from primesync.models import UserEvent
+    from tests.factories import PASSWORD
+
+    count = UserEvent.objects.filter(pgh_obj_id=acme.rep.pk).count()
+    client.post("/accounts/login/", {"username": acme.rep.email, "password": PASSWORD})
+    assert UserEvent.objects.filter(pgh_obj_id=acme.rep.pk).count() == count
 
 
 def test_the_app_role_may_not_update_delete_or_truncate_audit_rows(acme):

@@ -1,7 +1,8 @@
 """Roles, grants and table security, as db_bootstrap and migrate leave them."""
 
+import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from primesync import db_setup
 
@@ -29,10 +30,6 @@ def test_the_app_role_has_exactly_the_grants_it_needs(db):
 
 
 def test_the_app_role_cannot_change_the_schema(db):
-    from django.db import DatabaseError, transaction
-
-    import pytest
-
     with pytest.raises(DatabaseError, match="permission denied|must be owner"), transaction.atomic():
         with connection.cursor() as cur:
             cur.execute("ALTER TABLE leads_lead DISABLE ROW LEVEL SECURITY")

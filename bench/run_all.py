@@ -1,0 +1,20 @@
+"""`make bench`: every benchmark in turn; paste the figures into docs/BENCHMARKS.md."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = [["audit_overhead.py", "--rows", "10000", "--rounds", "3"]]
+
+
+def main() -> int:
+    failed = 0
+    for script, *args in BENCHMARKS:
+        print(f"\n$ python bench/{script} {' '.join(args)}", flush=True)
+        failed |= subprocess.run([sys.executable, str(HERE / script), *args], check=False).returncode
+    return failed
+
+
+if __name__ == "__main__":
+    sys.exit(main())
