@@ -4,6 +4,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -80,4 +82,15 @@ class Command(BaseCommand):
         # The terminal's Ctrl-C reaches honcho too; we only wait for it, then clean up.
         signal.signal(signal.SIGINT, forward)
         signal.signal(signal.SIGTERM, forward)
+        threading.Thread(target=_stop_when_orphaned, args=(honcho,), daemon=True).start()
         return honcho.wait()
+
+
+def _stop_when_orphaned(honcho: subprocess.Popen) -> None:
+    """If whatever started us (make, a supervisor) dies without a Ctrl-C, stop everything too."""
+    parent = os.getppid()
+    while honcho.poll() is None:
+        if os.getppid() != parent:
+            honcho.send_signal(signal.SIGTERM)
+            return
+        time.sleep(1)
