@@ -100,3 +100,18 @@ def test_deal_history_records_the_stage_move(acme, api):
 def test_pipelines_list_their_stages_in_order(acme, api):
     body = api(acme.rep).get("/api/v1/pipelines/").json()["results"][0]
     assert [s["name"] for s in body["stages"]] == ["Prospecting", "Qualification", "Proposal", "Negotiation", "Won", "Lost"]
+
+
+def test_malformed_input_never_answers_500(acme, api):
+    client = api(acme.manager)
+    deal = make_deal(acme, acme.rep)
+    bad_bodies = [
+        {"name": ["a", "list"]}, {"name": None}, {"amount": "1e400"}, {"amount": "123456789012345.99"},
+        {"stage": None}, {"stage": "abc"}, {"lead": -1}, {"expected_close_date": "2026-13-45"},
+        {"currency": 12}, {"name": "x" * 5000},
+    ]
+    for body in bad_bodies:
+        assert client.post(DEALS, body, format="json").status_code == 400, body
+        assert client.patch(f"{DEALS}{deal.pk}/", body, format="json").status_code == 400, body
+    raw = client.post(DEALS, "{not json", content_type="application/json")
+    assert raw.status_code == 400

@@ -54,3 +54,16 @@ def test_team_members_cannot_open_admin(client, acme):
     client.force_login(acme.manager)
     response = client.get("/admin/leads/lead/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_platform_admin_adds_a_lead_to_a_team(client, acme):
+    client.force_login(superuser())
+    response = client.post("/admin/leads/lead/add/", {
+        "team": acme.team.pk, "first_name": "Grace", "last_name": "Hopper", "email": "grace@navy.example",
+        "status": "new", "source": "referral", "phone": "", "title": "", "company_name": "", "country": "",
+        "events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 0,
+    })
+    assert response.status_code == 302, response.content[:2000]
+    with tenancy.use_team(acme.team):
+        lead = Lead.objects.get(email="grace@navy.example")
+        assert LeadEvent.objects.get(pgh_obj_id=lead.pk).pgh_context["source"] == "admin"
