@@ -86,8 +86,14 @@ class Deal(TenantModel):
         ]
         indexes = [
             models.Index(fields=["team", "id"], name="deal_team_id"),
-            models.Index(fields=["team", "stage", "id"], name="deal_team_stage"),
+            # board columns: a page of cards and the column's count and amount, from the index alone
+            models.Index(fields=["team", "stage", "id"], include=["amount"], name="deal_team_stage"),
             models.Index(fields=["team", "owner", "stage"], name="deal_team_owner_stage"),
+            models.Index(
+                fields=["team", "owner", "expected_close_date"],
+                condition=Q(next_step=""),
+                name="deal_team_owner_no_next_step",
+            ),
             models.Index(fields=["team", "expected_close_date"], name="deal_team_close_date"),
             models.Index(fields=["team", "lead"], name="deal_team_lead"),
             models.Index(fields=["team", "company"], name="deal_team_company"),

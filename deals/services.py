@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from deals.models import Deal, Pipeline, Quota, Stage, StageKind
+from leads.models import Company, Lead, LeadStatus
+from leads.services import company_create, lead_update
+from primesync.errors import DomainError
 from primesync.models import Team, User
 from primesync.validation import apply_fields, require_member
 
@@ -115,3 +119,48 @@ def quota_set(*, team: Team, user: User, period_start, period_end, amount) -> Qu
             defaults={"period_end": period_end, "amount": amount},
         )
     return quota
+
+
+FREE_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com", "icloud.com",
+    "me.com", "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.de", "mail.com", "yandex.com",
+})
+
+
+def _company_for(lead: Lead, by: User | None) -> Company | None:
+    """The lead's company: already linked, found by email domain or by name, or created."""
+    if lead.company_id:
+        return lead.company
+    domain = lead.email.rsplit("@", 1)[-1].lower() if "@" in lead.email else ""
+    if domain in FREE_MAIL_DOMAINS:
+        domain = ""
+    companies = Company.objects.filter(team=lead.team)
+    if domain:
+        found = companies.annotate(domain_lc=Lower("domain")).filter(domain_lc=domain).first()
+        if found:
+            return found
+    name = lead.company_name.strip()
+    if name:
+        found = companies.annotate(name_lc=Lower("name")).filter(name_lc=name.lower()).first()
+        if found:
+            return found
+        return company_create(team=lead.team, by=by, name=name, domain=domain)
+    return None
+
+
+def lead_convert(
+    *, lead: Lead, by: User | None, deal_name: str, amount, stage: Stage | None = None, expected_close_date=None
+) -> Deal:
+    """Turn a lead into a deal: link (or create) its company, create the deal, mark the lead converted."""
+    if lead.status == LeadStatus.CONVERTED:
+        raise DomainError("This lead was converted already.")
+    with transaction.atomic():
+        company = _company_for(lead, by)
+        lead_update(
+            lead=lead, by=by, company=company, status=LeadStatus.CONVERTED,
+            **({"owner": by} if lead.owner_id is None and by is not None else {}),
+        )
+        return deal_create(
+            team=lead.team, by=by, name=deal_name, stage=stage, amount=amount, lead=lead, company=company,
+            owner=lead.owner, expected_close_date=expected_close_date,
+        )

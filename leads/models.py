@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Lookup, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -66,7 +69,30 @@ class LeadSource(models.TextChoices):
     OTHER = "other", "Other"
 
 
-@audit.tracked()
+# What "search as you type" matches: names, emails (whole and in pieces), company, title, and
+# phone numbers (their digit groups and their last ten digits). 'simple' keeps words as typed
+# (no stemming). Every function here is immutable, so it can be a stored generated column.
+LEAD_SEARCH_DOCUMENT = (
+    "to_tsvector('simple'::regconfig, "
+    "first_name || ' ' || last_name || ' ' || email || ' ' || translate(email, '@.-_+', '     ') || ' ' "
+    "|| company_name || ' ' || title || ' ' || translate(phone, '()-+./', '      ') || ' ' "
+    "|| right(regexp_replace(phone, '[^0-9]', '', 'g'), 10))"
+)
+
+
+@SearchVectorField.register_lookup
+class TsQueryLookup(Lookup):
+    """``search_document__tsquery="'ana':* & 'sil':*"``: match a tsquery built by leads.search."""
+
+    lookup_name = "tsquery"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} @@ ({rhs})::tsquery", [*lhs_params, *rhs_params]
+
+
+@audit.tracked(exclude=("search_document",))
 class Lead(TenantModel):
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
@@ -88,6 +114,10 @@ class Lead(TenantModel):
     converted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    search_document = models.GeneratedField(
+        expression=RawSQL(LEAD_SEARCH_DOCUMENT, ()),  # noqa: S611 - a constant, no user input
+        output_field=SearchVectorField(), db_persist=True
+    )
 
     class Meta:
         constraints = [
@@ -105,6 +135,15 @@ class Lead(TenantModel):
             models.Index(fields=["team", "created_at"], name="lead_team_created"),
             models.Index("team", Lower("email"), name="lead_team_email"),
             models.Index(fields=["team", "company"], name="lead_team_company"),
+            # sortable columns of /leads/: keyset pages in (column, id) order
+            models.Index(fields=["team", "last_name", "first_name", "id"], name="lead_team_name"),
+            models.Index(fields=["team", "company_name", "id"], name="lead_team_company_name"),
+            models.Index("team", Lower("company_name"), name="lead_team_company_lc"),
+            models.Index(fields=["team", "quality_score", "id"], name="lead_team_quality"),
+            models.Index(fields=["team", "updated_at", "id"], name="lead_team_updated"),
+            # GIN cannot lead with team_id without btree_gin (absent from the embedded server);
+            # the team filter is applied to the bitmap by row-level security and the query.
+            GinIndex(fields=["search_document"], name="lead_search"),
         ]
 
     def __str__(self) -> str:
@@ -166,3 +205,79 @@ class Activity(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.subject}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.kind == ActivityKind.TASK and self.completed_at is None and self.due_at < timezone.now()
+
+
+class SavedView(TenantModel):
+    """A named set of /leads/ filters that a user saved (the built-in views live in leads.views_catalog)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=60)
+    query = models.CharField(max_length=1000, help_text="The /leads/ query string")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user", "name"], name="savedview_user_name_unique")]
+        indexes = [models.Index(fields=["team", "user", "name"], name="savedview_team_user")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnrichmentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+@audit.tracked()
+class EnrichmentRequest(TenantModel):
+    """Someone (or something) asked for a lead to be enriched; the enrichment app works the queue.
+
+    At most one open (pending or running) request per lead, so a second click changes nothing.
+    """
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="enrichment_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=40, default="manual")
+    batch = models.UUIDField(null=True, blank=True, help_text="Requests made together (a bulk action)")
+    status = models.CharField(max_length=10, choices=EnrichmentStatus.choices, default=EnrichmentStatus.PENDING)
+    detail = models.CharField(max_length=300, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead"], condition=Q(status__in=["pending", "running"]), name="enrichment_one_open_per_lead"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "status", "requested_at"], name="enrichment_team_status"),
+            models.Index(fields=["team", "batch"], name="enrichment_team_batch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead} ({self.status})"
+
+
+class ExportLog(TenantModel):
+    """Who exported which leads, when. Append-only."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    what = models.CharField(max_length=200)
+    rows = models.PositiveIntegerField(null=True, blank=True, help_text="Unknown for streamed filtered exports")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        triggers = [audit.append_only_trigger()]
+        indexes = [models.Index(fields=["team", "created_at"], name="exportlog_team_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user} exported {self.what}"

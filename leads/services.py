@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from leads.models import Activity, ActivityKind, Company, Lead
+from leads.models import (
+    Activity,
+    ActivityKind,
+    Company,
+    EnrichmentRequest,
+    EnrichmentStatus,
+    Lead,
+    LeadStatus,
+    SavedView,
+)
+from primesync.errors import PermissionDenied
 from primesync.models import Team, User
+from primesync.permissions import can_edit
 from primesync.validation import apply_fields, require_member
 
 COMPANY_FIELDS = {"name", "domain", "industry", "employees", "annual_revenue", "tech_stack", "hq_city", "hq_country"}
@@ -120,3 +135,89 @@ def activity_log(
         activity.full_clean()
         activity.save()
     return activity
+
+
+# --- bulk actions on the lead list ------------------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    changed: int = 0
+    skipped: int = 0  # selected, but the acting user may not change them
+
+    def message(self, verb: str) -> str:
+        text = f"{verb} {self.changed} lead{'s' if self.changed != 1 else ''}."
+        if self.skipped:
+            text += f" {self.skipped} skipped: only their owner or a manager can change them."
+        return text
+
+
+def _editable(leads, seat) -> tuple[list[Lead], int]:
+    editable = [lead for lead in leads if can_edit(seat, lead)]
+    return editable, len(leads) - len(editable)
+
+
+def lead_bulk_assign(*, team: Team, seat, leads: list[Lead], owner: User | None) -> BulkResult:
+    """Give the selected leads to one owner (a manager's action)."""
+    if not seat.is_manager:
+        raise PermissionDenied("Only managers can assign leads.")
+    require_member(team, owner, field="owner")
+    with transaction.atomic():
+        changed = Lead.objects.filter(team=team, pk__in=[lead.pk for lead in leads]).update(
+            owner=owner, updated_at=timezone.now()
+        )
+    return BulkResult(changed=changed)
+
+
+def lead_bulk_set_status(*, team: Team, seat, leads: list[Lead], status: str) -> BulkResult:
+    if status not in LeadStatus.values or status == LeadStatus.CONVERTED:
+        raise ValidationError({"status": "Choose new, working, qualified or disqualified."})
+    editable, skipped = _editable(leads, seat)
+    with transaction.atomic():
+        changed = Lead.objects.filter(team=team, pk__in=[lead.pk for lead in editable]).update(
+            status=status, updated_at=timezone.now()
+        )
+    return BulkResult(changed=changed, skipped=skipped)
+
+
+def enrichment_request(*, team: Team, by: User | None, leads: list[Lead], reason: str = "manual") -> BulkResult:
+    """Queue the leads for enrichment; a lead that already waits is not queued twice."""
+    batch = uuid.uuid4()
+    with transaction.atomic():
+        waiting = set(
+            EnrichmentRequest.objects.filter(
+                team=team, lead__in=leads, status__in=[EnrichmentStatus.PENDING, EnrichmentStatus.RUNNING]
+            ).values_list("lead_id", flat=True)
+        )
+        created = EnrichmentRequest.objects.bulk_create(
+            [
+                EnrichmentRequest(team=team, lead=lead, requested_by=by, reason=reason, batch=batch)
+                for lead in leads
+                if lead.pk not in waiting
+            ],
+            ignore_conflicts=True,  # a concurrent request for the same lead wins; ours is redundant
+        )
+    return BulkResult(changed=len(created), skipped=len(waiting))
+
+
+def activity_complete(*, activity: Activity, by: User | None) -> Activity:
+    if activity.kind != ActivityKind.TASK:
+        raise ValidationError("Only tasks can be completed.")
+    if activity.completed_at is None:
+        with transaction.atomic():
+            activity.completed_at = timezone.now()
+            activity.save(update_fields=["completed_at"])
+    return activity
+
+
+def saved_view_create(*, team: Team, user: User, name: str, query: str) -> SavedView:
+    view = SavedView(team=team, user=user, name=name.strip(), query=query[:1000])
+    with transaction.atomic():
+        view.full_clean()
+        view.save()
+    return view
+
+
+def saved_view_delete(*, view: SavedView) -> None:
+    with transaction.atomic():
+        view.delete()

@@ -233,4 +233,7 @@ def _attname(event, name: str) -> str:
 
 
 def tracked_fields(model) -> list[str]:
-    return [f.name for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS]
+    """Fields of ``model`` that its event model snapshots, minus bookkeeping ones."""
+    event_model = model.events.rel.related_model
+    snapshot = {f.name for f in event_model._meta.concrete_fields}
+    return [f.name for f in model._meta.concrete_fields if f.name in snapshot and f.name not in HIDDEN_FIELDS]

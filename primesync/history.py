@@ -8,12 +8,21 @@ from primesync import audit
 from primesync.models import User
 
 
-def history_for(obj) -> list[dict]:
-    """Oldest first: when, who, source, field, from, to, for one tracked object."""
+def changes_for(obj) -> list[audit.Change]:
+    """Oldest first: every field change recorded for one tracked object."""
     events = list(obj.events.order_by("pgh_id"))
-    changes = audit.changes_from_events(events, audit.tracked_fields(type(obj)))
-    user_ids = {c.user_id for c in changes if c.user_id}
-    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+    return audit.changes_from_events(events, audit.tracked_fields(type(obj)))
+
+
+def users_by_id(ids) -> dict[int, User]:
+    ids = {i for i in ids if i}
+    return {u.pk: u for u in User.objects.filter(pk__in=ids)} if ids else {}
+
+
+def history_for(obj) -> list[dict]:
+    """The API's view of the trail: when, who, source, field, from, to."""
+    changes = changes_for(obj)
+    users = users_by_id(c.user_id for c in changes)
     rows = []
     for change in changes:
         row = asdict(change)

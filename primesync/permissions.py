@@ -11,12 +11,15 @@ class IsTeamMember(BasePermission):
 
 
 def can_edit(seat, obj) -> bool:
-    """Managers and admins edit anything of their team; reps edit what they own."""
+    """Managers and admins edit anything of their team; reps edit what they own.
+
+    Records nobody owns (companies) are shared: anyone in the team edits them.
+    """
     if seat is None or obj.team_id != seat.team.pk:
         return False
-    if seat.is_manager:
+    if seat.is_manager or not hasattr(obj, "owner_id"):
         return True
-    return getattr(obj, "owner_id", None) == seat.membership.user_id
+    return obj.owner_id == seat.membership.user_id
 
 
 class CanEditOwnedOrManager(IsTeamMember):

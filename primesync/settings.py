@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "primesync.apps.PrimeSyncConfig",
     "leads.apps.LeadsConfig",
     "deals.apps.DealsConfig",
+    "dashboards.apps.DashboardsConfig",
 ]
 
 MIDDLEWARE = [
@@ -174,7 +175,7 @@ AUTH_USER_MODEL = "primesync.User"
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 AUTHENTICATION_BACKENDS = ["primesync.auth.EmailBackend"]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/my-day/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -243,4 +244,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Data quality ----------------------------------------------------------------------------
+# rapidfuzz ratios (0-100) above which two leads at the same company are "possibly the same person".
+DUPLICATE_THRESHOLDS = {
+    "first_name": env_int("DUPLICATE_FIRST_NAME", 85),
+    "last_name": env_int("DUPLICATE_LAST_NAME", 90),
+    "company": env_int("DUPLICATE_COMPANY", 70),
 }

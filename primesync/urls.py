@@ -17,10 +17,13 @@ router.register("pipelines", PipelineViewSet, basename="pipeline")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("leads.urls")),
+    path("", include("deals.urls")),
+    path("", include("dashboards.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
-    path("api/v1/", include(router.urls)),
+    path("api/v1/", include((router.urls, "api"), namespace="api")),
 ]

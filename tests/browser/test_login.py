@@ -12,8 +12,9 @@ pytestmark = pytest.mark.browser
 def test_a_rep_logs_in_and_sees_their_team(page, committed):
     acme = make_team("acme")
     log_in(page, acme.rep.email, PASSWORD)
-    assert page.url.endswith("/")
-    assert page.locator("h1").inner_text() == "Acme"
+    assert page.url.endswith("/my-day/")
+    assert page.locator("h1").inner_text() == "My day"
+    assert page.locator(".team-name").inner_text() == "Acme"
     assert page.locator(".role-badge").inner_text() == "Rep"
 
 

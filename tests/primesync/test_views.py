@@ -8,8 +8,8 @@ from tests.factories import PASSWORD
 def test_it_logs_in_with_an_email_in_any_case(client, acme):
     response = client.post("/accounts/login/", {"username": "Rep@ACME.test", "password": PASSWORD})
     assert response.status_code == 302
-    page = client.get("/")
-    assert page.status_code == 200
+    page = client.get("/", follow=True)
+    assert page.redirect_chain == [("/my-day/", 302)]
     assert b"Acme" in page.content
 
 
@@ -37,7 +37,7 @@ def test_it_escapes_user_text(client, acme):
     acme.team.name = "<script>alert(1)</script>"
     acme.team.save()
     client.force_login(acme.rep)
-    page = client.get("/").content.decode()
+    page = client.get("/my-day/").content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
 
 
@@ -58,7 +58,13 @@ def test_it_logs_out(client, acme):
     assert client.get("/").status_code == 302
 
 
-def test_home_page_has_bounded_queries(client, acme, django_assert_max_num_queries):
+def test_home_sends_team_members_to_their_day_and_explains_to_others(client, acme, django_assert_max_num_queries):
     client.force_login(acme.rep)
     with django_assert_max_num_queries(6):
-        assert client.get("/").status_code == 200
+        assert client.get("/")["Location"] == "/my-day/"
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(email="loner@example.test"))
+    page = client.get("/")
+    assert page.status_code == 200 and b"not a member of a team" in page.content
+    assert client.get("/leads/").status_code == 403

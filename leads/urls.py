@@ -1,0 +1,23 @@
+from django.urls import path
+
+from leads import views
+
+urlpatterns = [
+    path("leads/", views.lead_list, name="lead-list"),
+    path("leads/new/", views.lead_create, name="lead-create"),
+    path("leads/new/validate/<str:field>/", views.lead_validate, name="lead-validate"),
+    path("leads/duplicates/", views.lead_duplicates, name="lead-duplicates"),
+    path("leads/bulk/", views.lead_bulk, name="lead-bulk"),
+    path("leads/export.csv", views.lead_export, name="lead-export"),
+    path("leads/views/", views.saved_view_create, name="saved-view-create"),
+    path("leads/views/<int:pk>/delete/", views.saved_view_delete, name="saved-view-delete"),
+    path("leads/<int:pk>/", views.lead_detail, name="lead-detail"),
+    path("leads/<int:pk>/field/<str:field>/", views.lead_field, name="lead-field"),
+    path("leads/<int:pk>/activities/", views.lead_activity_create, name="lead-activity-create"),
+    path("leads/<int:pk>/enrich/", views.lead_enrich, name="lead-enrich"),
+    path("activities/<int:pk>/complete/", views.activity_complete, name="activity-complete"),
+    path("companies/", views.company_list, name="company-list"),
+    path("companies/new/", views.company_create, name="company-create"),
+    path("companies/<int:pk>/", views.company_detail, name="company-detail"),
+    path("companies/<int:pk>/field/<str:field>/", views.company_field, name="company-field"),
+]

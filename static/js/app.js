@@ -1,0 +1,53 @@
+// PrimeSync page glue: only what HTML and htmx cannot do on their own.
+(function () {
+  "use strict";
+
+  // Escape cancels an inline edit.
+  document.addEventListener("keyup", function (event) {
+    if (event.key !== "Escape") return;
+    var form = event.target.closest && event.target.closest(".inline-form");
+    if (form) {
+      var cancel = form.querySelector("[data-cancel]");
+      if (cancel) cancel.click();
+    }
+  });
+
+  // Bulk selection on the lead list: "select all" and the count in the action bar.
+  function updateBulkBar() {
+    var bar = document.getElementById("bulk-bar");
+    if (!bar) return;
+    var checked = document.querySelectorAll("input[name=ids]:checked").length;
+    bar.querySelector("[data-selected-count]").textContent = checked;
+    bar.hidden = checked === 0;
+  }
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches("[data-select-all]")) {
+      document.querySelectorAll("input[name=ids]").forEach(function (box) { box.checked = target.checked; });
+    }
+    if (target.matches("input[name=ids], [data-select-all]")) updateBulkBar();
+    if (target.matches("#bulk-action")) {
+      document.querySelectorAll("[data-bulk-option]").forEach(function (el) {
+        el.hidden = el.getAttribute("data-bulk-option") !== target.value;
+      });
+    }
+  });
+  document.addEventListener("htmx:afterSwap", updateBulkBar);
+
+  // Forms that change what a list shows submit themselves (filters, sort).
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-autosubmit]");
+    if (form && !event.target.matches("[type=search]")) form.requestSubmit();
+  });
+
+  // Activity form: the due date only matters for tasks.
+  document.addEventListener("change", function (event) {
+    if (!event.target.matches("select[name=kind]")) return;
+    var due = event.target.form && event.target.form.querySelector("[data-due]");
+    if (due) due.hidden = event.target.value !== "task";
+  });
+  document.addEventListener("activity-logged", function () {
+    var form = document.getElementById("activity-form");
+    if (form) form.reset();
+  });
+})();
