@@ -27,3 +27,6 @@ urlpatterns = [
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/v1/", include((router.urls, "api"), namespace="api")),
 ]
+
+handler403 = "primesync.views.permission_denied"
+handler404 = "primesync.views.page_not_found"
