@@ -5,7 +5,11 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = [["audit_overhead.py", "--rows", "10000", "--rounds", "3"]]
+BENCHMARKS = [
+    ["audit_overhead.py", "--rows", "10000", "--rounds", "3"],
+    ["seed_large.py"],
+    ["workspace.py", "--runs", "40"],
+]
 
 
 def main() -> int:
