@@ -291,3 +291,21 @@ def test_anyone_in_the_team_edits_a_company(rep_client, acme):
     assert created.status_code == 302
     duplicate = rep_client.post("/companies/new/", {"name": "Hooli 2", "domain": "HOOLI.com"})
     assert duplicate.status_code == 422 and b"already exists" in duplicate.content
+
+
+# the export streams through a server-side cursor in its own scoped savepoint: a constant number of queries
+@pytest.mark.parametrize(("url", "limit"), [("/leads/new/", 10), ("/companies/new/", 10), ("/my-day/", 10),
+                                            ("/leads/export.csv", 12)])
+def test_every_other_page_has_bounded_queries(rep_client, acme, django_assert_max_num_queries, url, limit):
+    LeadFactory.create_batch(5, team=acme.team, owner=acme.rep)
+    with django_assert_max_num_queries(limit):
+        response = rep_client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200
+
+
+def test_the_convert_page_has_bounded_queries(rep_client, acme, django_assert_max_num_queries):
+    lead = LeadFactory(team=acme.team, owner=acme.rep)
+    with django_assert_max_num_queries(10):
+        assert rep_client.get(f"/leads/{lead.pk}/convert/").status_code == 200
