@@ -20,13 +20,121 @@ from datetime import UTC, date, datetime, timedelta
 
 from common import setup_django
 
-FIRST = ("Ana Ben Carla Dev Elena Farid Grace Hiro Ines Jon Kai Lena Marco Nina Omar Pia Quinn Rosa Sam Tara Uma "
-         "Victor Wen Xavier Yara Zoe Maria Mark Martin Marta Oliver Olga Paul Petra Raj Rita Sofia Sven Tom Tina").split()
-LAST = ("Silva Carter Novak Jensen Ito Moreau Rossi Schmidt Kowalski Haddad Okafor Larsen Weber Costa Dubois Evans "
-        "Fischer Garcia Hughes Ivanova Kim Lopez Murphy Nakamura Olsen Patel Quinn Reyes Smith Tanaka Usman Varga "
-        "Walsh Young Zimmer Baker Brooks Chen Diaz Ellis Ford Grant").split()
-WORDS = ("Acme Globex Initech Umbrella Hooli Stark Wayne Wonka Tyrell Cyberdyne Soylent Gringotts Vandelay Oscorp "
-         "Aperture Massive Dynamic Blue Sun Monarch Nakatomi Virtucon Pied Piper Bluth Dunder Sterling").split()
+FIRST = [
+    "Ana",
+    "Ben",
+    "Carla",
+    "Dev",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jon",
+    "Kai",
+    "Lena",
+    "Marco",
+    "Nina",
+    "Omar",
+    "Pia",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tara",
+    "Uma",
+    "Victor",
+    "Wen",
+    "Xavier",
+    "Yara",
+    "Zoe",
+    "Maria",
+    "Mark",
+    "Martin",
+    "Marta",
+    "Oliver",
+    "Olga",
+    "Paul",
+    "Petra",
+    "Raj",
+    "Rita",
+    "Sofia",
+    "Sven",
+    "Tom",
+    "Tina",
+]
+LAST = [
+    "Silva",
+    "Carter",
+    "Novak",
+    "Jensen",
+    "Ito",
+    "Moreau",
+    "Rossi",
+    "Schmidt",
+    "Kowalski",
+    "Haddad",
+    "Okafor",
+    "Larsen",
+    "Weber",
+    "Costa",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ivanova",
+    "Kim",
+    "Lopez",
+    "Murphy",
+    "Nakamura",
+    "Olsen",
+    "Patel",
+    "Quinn",
+    "Reyes",
+    "Smith",
+    "Tanaka",
+    "Usman",
+    "Varga",
+    "Walsh",
+    "Young",
+    "Zimmer",
+    "Baker",
+    "Brooks",
+    "Chen",
+    "Diaz",
+    "Ellis",
+    "Ford",
+    "Grant",
+]
+WORDS = [
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark",
+    "Wayne",
+    "Wonka",
+    "Tyrell",
+    "Cyberdyne",
+    "Soylent",
+    "Gringotts",
+    "Vandelay",
+    "Oscorp",
+    "Aperture",
+    "Massive",
+    "Dynamic",
+    "Blue",
+    "Sun",
+    "Monarch",
+    "Nakatomi",
+    "Virtucon",
+    "Pied",
+    "Piper",
+    "Bluth",
+    "Dunder",
+    "Sterling",
+]
 SUFFIX = ["Inc", "Ltd", "GmbH", "SA", "Group", "Labs", "Systems", "Partners"]
 TITLES = ["VP Sales", "CTO", "Head of Ops", "CFO", "Procurement Lead", "IT Manager", "CEO", "RevOps Manager"]
 STATUSES = ["new"] * 35 + ["working"] * 30 + ["qualified"] * 15 + ["disqualified"] * 12 + ["converted"] * 8
@@ -109,20 +217,50 @@ def seed(leads: int, deals: int) -> dict:
             for i in range(leads):
                 first, last = rng.choice(FIRST), rng.choice(LAST)
                 company = f"{rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(SUFFIX)}"
-                domain = company.lower().replace(" ", "") [:40] + ".com"
+                domain = company.lower().replace(" ", "")[:40] + ".com"
                 created = now - timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60))
                 owner = str(rng.choice(reps)) if rng.random() > 0.1 else "\\N"
                 score = rng.randint(0, 100)
                 yield [
-                    str(team.pk), first, last, f"{first}.{last}{i}@{domain}".lower(),
+                    str(team.pk),
+                    first,
+                    last,
+                    f"{first}.{last}{i}@{domain}".lower(),
                     f"+1 {rng.randint(201, 989)} {rng.randint(200, 999)} {rng.randint(1000, 9999)}",
-                    rng.choice(TITLES), company, rng.choice(COUNTRIES), owner, rng.choice(STATUSES),
-                    rng.choice(SOURCES), str(score), '{"seeded": 1}', created.isoformat(), created.isoformat(),
+                    rng.choice(TITLES),
+                    company,
+                    rng.choice(COUNTRIES),
+                    owner,
+                    rng.choice(STATUSES),
+                    rng.choice(SOURCES),
+                    str(score),
+                    '{"seeded": 1}',
+                    created.isoformat(),
+                    created.isoformat(),
                 ]
 
-        _copy(cur, "leads_lead", ["team_id", "first_name", "last_name", "email", "phone", "title", "company_name",
-                                  "country", "owner_id", "status", "source", "quality_score", "quality_factors",
-                                  "created_at", "updated_at"], lead_rows())
+        _copy(
+            cur,
+            "leads_lead",
+            [
+                "team_id",
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "title",
+                "company_name",
+                "country",
+                "owner_id",
+                "status",
+                "source",
+                "quality_score",
+                "quality_factors",
+                "created_at",
+                "updated_at",
+            ],
+            lead_rows(),
+        )
         timings["copy leads"] = time.perf_counter() - start
 
         def deal_rows():
@@ -132,17 +270,44 @@ def seed(leads: int, deals: int) -> dict:
                 created = now - timedelta(days=rng.randint(0, 700))
                 closed = created.isoformat() if stage.kind != "open" else "\\N"
                 yield [
-                    str(team.pk), f"Deal {i} - {rng.choice(WORDS)}", f"{rng.randint(1, 400) * 500}.00", "USD",
-                    str(pipeline.pk), str(stage.pk), str(rng.choice(reps)),
-                    (today + timedelta(days=rng.randint(-60, 180))).isoformat(), created.isoformat(), closed,
+                    str(team.pk),
+                    f"Deal {i} - {rng.choice(WORDS)}",
+                    f"{rng.randint(1, 400) * 500}.00",
+                    "USD",
+                    str(pipeline.pk),
+                    str(stage.pk),
+                    str(rng.choice(reps)),
+                    (today + timedelta(days=rng.randint(-60, 180))).isoformat(),
+                    created.isoformat(),
+                    closed,
                     "Lost to a competitor" if stage.kind == "lost" else "",
-                    rng.choice(["", "Send proposal", "Demo for the team"]), created.isoformat(), created.isoformat(),
+                    rng.choice(["", "Send proposal", "Demo for the team"]),
+                    created.isoformat(),
+                    created.isoformat(),
                 ]
 
         start = time.perf_counter()
-        _copy(cur, "deals_deal", ["team_id", "name", "amount", "currency", "pipeline_id", "stage_id", "owner_id",
-                                  "expected_close_date", "stage_entered_at", "closed_at", "lost_reason", "next_step",
-                                  "created_at", "updated_at"], deal_rows())
+        _copy(
+            cur,
+            "deals_deal",
+            [
+                "team_id",
+                "name",
+                "amount",
+                "currency",
+                "pipeline_id",
+                "stage_id",
+                "owner_id",
+                "expected_close_date",
+                "stage_entered_at",
+                "closed_at",
+                "lost_reason",
+                "next_step",
+                "created_at",
+                "updated_at",
+            ],
+            deal_rows(),
+        )
         timings["copy deals"] = time.perf_counter() - start
         conn.commit()
     start = time.perf_counter()
@@ -168,7 +333,8 @@ def main() -> None:
     timings = seed(args.leads, args.deals)
     for step, seconds in timings.items():
         print(f"{step}: {seconds:.1f} s")
-    print(f"seeded {args.leads:,} leads and {args.deals:,} deals into {args.db} in {time.perf_counter() - started:.1f} s")
+    elapsed = time.perf_counter() - started
+    print(f"seeded {args.leads:,} leads and {args.deals:,} deals into {args.db} in {elapsed:.1f} s")
 
 
 if __name__ == "__main__":
