@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class DashboardsConfig(AppConfig):
     name = "dashboards"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dashboards import handlers, live  # noqa: F401 - register event handlers and live renderers

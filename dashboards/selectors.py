@@ -41,3 +41,17 @@ def my_day(*, team, user, limit: int = 25) -> MyDay:
         ),
         deals_without_next_step=list(open_deals_without_next_step(team=team, user=user, limit=limit)),
     )
+
+
+def notification_list(*, team, user, after: str | None = None, size: int = 30):
+    from dashboards.models import Notification
+    from primesync import keyset
+
+    qs = Notification.objects.filter(team=team, user=user)
+    return keyset.page(qs, keyset.Ordering(("id",), descending=True), after=after, size=size)
+
+
+def unread_count(*, team, user) -> int:
+    from dashboards.models import Notification
+
+    return Notification.objects.filter(team=team, user=user, read_at__isnull=True).count()

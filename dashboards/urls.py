@@ -2,4 +2,9 @@ from django.urls import path
 
 from dashboards import views
 
-urlpatterns = [path("my-day/", views.my_day, name="my-day")]
+urlpatterns = [
+    path("my-day/", views.my_day, name="my-day"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/count/", views.notification_count, name="notification-count"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
+]

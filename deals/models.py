@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from leads.models import Company, Lead
-from primesync import audit
+from primesync import audit, events
 from primesync.models import TenantModel
+
+DEAL_PAYLOAD = (
+    "'stage_id', {r}.stage_id, 'pipeline_id', {r}.pipeline_id, 'owner_id', {r}.owner_id, 'amount', {r}.amount"
+)
 
 
 @audit.tracked()
@@ -97,6 +102,30 @@ class Deal(TenantModel):
             models.Index(fields=["team", "expected_close_date"], name="deal_team_close_date"),
             models.Index(fields=["team", "lead"], name="deal_team_lead"),
             models.Index(fields=["team", "company"], name="deal_team_company"),
+        ]
+        triggers = [
+            events.outbox_trigger(
+                "outbox_deal_created", operation=pgtrigger.Insert, event_type=events.DEAL_CREATED, entity_type="deal",
+                payload=f"jsonb_build_object({DEAL_PAYLOAD.format(r='n')})",
+            ),
+            events.outbox_trigger(
+                "outbox_deal_stage", operation=pgtrigger.Update, event_type=events.DEAL_STAGE_CHANGED,
+                entity_type="deal",
+                payload=f"jsonb_build_object('from_stage_id', o.stage_id, 'to_stage_id', n.stage_id, "
+                f"{DEAL_PAYLOAD.format(r='n')})",
+                where="o.stage_id IS DISTINCT FROM n.stage_id",
+            ),
+            events.outbox_trigger(
+                "outbox_deal_updated", operation=pgtrigger.Update, event_type=events.DEAL_UPDATED, entity_type="deal",
+                payload=f"jsonb_build_object({DEAL_PAYLOAD.format(r='n')})",
+                where="o.stage_id IS NOT DISTINCT FROM n.stage_id AND (o.name, o.amount, o.currency, o.owner_id, "
+                "o.company_id, o.expected_close_date, o.next_step) IS DISTINCT FROM (n.name, n.amount, n.currency, "
+                "n.owner_id, n.company_id, n.expected_close_date, n.next_step)",
+            ),
+            events.outbox_trigger(
+                "outbox_deal_deleted", operation=pgtrigger.Delete, event_type=events.DEAL_DELETED, entity_type="deal",
+                payload=f"jsonb_build_object({DEAL_PAYLOAD.format(r='o')})",
+            ),
         ]
 
     def __str__(self) -> str:

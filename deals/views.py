@@ -48,15 +48,16 @@ def pipeline_board(request):
         return render(request, "deals/pipeline.html", {"form": form, "pipeline": None})
     query = request.GET.copy()
     query["pipeline"] = pipeline.pk
+    filters = request.GET.copy()
+    filters.pop("pipeline", None)
     context = {
+        "filter_query": "&".join(f"{k}={v}" for k, v in filters.items() if v) if form.is_valid() else "",
         "form": form,
         "pipeline": pipeline,
         "pipelines": pipelines,
         "stages": list(pipeline.stages.all()),
         "query": query.urlencode(),
     }
-    if request.htmx and request.htmx.target == "board":
-        return render(request, "deals/_board.html", context)
     return render(request, "deals/pipeline.html", context)
 
 
@@ -113,7 +114,7 @@ def deal_move(request, pk):
         team=request.team, user=request.user, filters=filters, stage_ids=list({old_stage.pk, stage.pk})
     )
     stages = list(deal.pipeline.stages.all())
-    html = render_to_string("deals/_card.html", {"deal": deal, "stages": stages, "seat": request.seat}, request=request)
+    html = render_to_string("deals/_card.html", {"deal": deal, "stages": stages, "editable": True}, request=request)
     for moved_stage in {old_stage, stage}:
         html += render_to_string(
             "deals/_stage_head.html", {"stage": moved_stage, "total": totals[moved_stage.pk], "oob": True},

@@ -6,4 +6,4 @@ class LeadsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from leads import demo  # noqa: F401 - registers the demo seeder
+        from leads import demo, handlers  # noqa: F401 - register the demo seeder and event handlers

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import time
+
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -13,7 +16,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from primesync import audit
+from primesync import audit, events
 from primesync.models import TenantModel
 
 
@@ -145,6 +148,22 @@ class Lead(TenantModel):
             # the team filter is applied to the bitmap by row-level security and the query.
             GinIndex(fields=["search_document"], name="lead_search"),
         ]
+        triggers = [
+            events.outbox_trigger(
+                "outbox_lead_created", operation=pgtrigger.Insert, event_type=events.LEAD_CREATED, entity_type="lead",
+                payload="jsonb_build_object('owner_id', n.owner_id, 'status', n.status, 'source', n.source)",
+            ),
+            events.outbox_trigger(
+                "outbox_lead_assigned", operation=pgtrigger.Update, event_type=events.LEAD_ASSIGNED, entity_type="lead",
+                payload="jsonb_build_object('from_owner_id', o.owner_id, 'to_owner_id', n.owner_id)",
+                where="o.owner_id IS DISTINCT FROM n.owner_id",
+            ),
+            events.outbox_trigger(
+                "outbox_lead_status", operation=pgtrigger.Update, event_type=events.LEAD_STATUS_CHANGED,
+                entity_type="lead", payload="jsonb_build_object('from', o.status, 'to', n.status)",
+                where="o.status IS DISTINCT FROM n.status",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email or self.phone
@@ -167,6 +186,10 @@ class Activity(TenantModel):
     """Something done (or to do, for tasks) about a lead or a deal."""
 
     kind = models.CharField(max_length=10, choices=ActivityKind.choices)
+    direction = models.CharField(
+        max_length=8, choices=[("out", "Outbound"), ("in", "Inbound")], default="out",
+        help_text="An inbound email is a reply: it stops the lead's email sequences",
+    )
     lead = models.ForeignKey(Lead, null=True, blank=True, on_delete=models.CASCADE, related_name="activities")
     # A string reference: leads never imports deals (deals builds on leads).
     deal = models.ForeignKey("deals.Deal", null=True, blank=True, on_delete=models.CASCADE, related_name="activities")
@@ -200,6 +223,14 @@ class Activity(TenantModel):
                 fields=["team", "assigned_to", "due_at"],
                 condition=Q(kind="task", completed_at__isnull=True),
                 name="activity_open_tasks",
+            ),
+        ]
+        triggers = [
+            events.outbox_trigger(
+                "outbox_activity_logged", operation=pgtrigger.Insert, event_type=events.ACTIVITY_LOGGED,
+                entity_type="activity",
+                payload="jsonb_build_object('kind', n.kind, 'lead_id', n.lead_id, 'deal_id', n.deal_id, "
+                "'created_by_id', n.created_by_id, 'direction', n.direction, 'occurred_at', n.occurred_at)",
             ),
         ]
 
@@ -262,6 +293,12 @@ class EnrichmentRequest(TenantModel):
             models.Index(fields=["team", "status", "requested_at"], name="enrichment_team_status"),
             models.Index(fields=["team", "batch"], name="enrichment_team_batch"),
         ]
+        triggers = [
+            events.outbox_trigger(
+                "outbox_enrichment_requested", operation=pgtrigger.Insert, event_type=events.ENRICHMENT_REQUESTED,
+                entity_type="lead", payload="jsonb_build_object('request_id', n.id, 'batch', n.batch, 'reason', n.reason)",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.lead} ({self.status})"
@@ -281,3 +318,108 @@ class ExportLog(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user} exported {self.what}"
+
+
+# --- routing: assignment rules, availability, decisions, speed-to-lead SLA ---------------------
+
+WORK_DAYS_HELP = "ISO weekdays worked, e.g. 12345 for Monday to Friday"
+
+
+class AssignmentRule(TenantModel):
+    """Leads that match (every condition given) go to the rule's reps in weighted rotation."""
+
+    name = models.CharField(max_length=80)
+    priority = models.PositiveSmallIntegerField(default=100, help_text="Lower runs first")
+    active = models.BooleanField(default=True)
+    countries = ArrayField(models.CharField(max_length=2), default=list, blank=True)
+    industries = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    sources = ArrayField(models.CharField(max_length=16), default=list, blank=True)
+    min_employees = models.PositiveIntegerField(null=True, blank=True)
+    max_employees = models.PositiveIntegerField(null=True, blank=True)
+    # the atomic rotation counter: UPDATE ... SET rotation = rotation + 1 RETURNING gives each lead its own slot
+    rotation = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["priority", "id"]
+        constraints = [models.UniqueConstraint(fields=["team", "name"], name="assignmentrule_team_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssignmentMember(TenantModel):
+    rule = models.ForeignKey(AssignmentRule, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    weight = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(20)])
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["rule", "user"], name="assignmentmember_rule_user")]
+
+
+class RepAvailability(TenantModel):
+    """A rep's capacity and hours, for assignment and the SLA."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    max_open_leads = models.PositiveIntegerField(default=50)
+    out_of_office_until = models.DateTimeField(null=True, blank=True)
+    work_start = models.TimeField(default=time(9))
+    work_end = models.TimeField(default=time(18))
+    work_days = models.CharField(max_length=7, default="12345", help_text=WORK_DAYS_HELP)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="repavailability_team_user")]
+
+
+class AssignmentDecision(TenantModel):
+    """Why a lead went to whom (shown on the lead page)."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="assignment_decisions")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    rule = models.ForeignKey(AssignmentRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(max_length=300)
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "lead", "decided_at"], name="assignment_team_lead")]
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class SlaAction(models.TextChoices):
+    REASSIGN = "reassign", "Reassign to the next rep in rotation"
+    ESCALATE = "escalate", "Escalate to the managers"
+
+
+class LeadSettings(TenantModel):
+    """A team's speed-to-lead policy and working hours."""
+
+    sla_minutes = models.PositiveIntegerField(default=15, validators=[MinValueValidator(1)])
+    sla_action = models.CharField(max_length=10, choices=SlaAction.choices, default=SlaAction.ESCALATE)
+    work_start = models.TimeField(default=time(9))
+    work_end = models.TimeField(default=time(18))
+    work_days = models.CharField(max_length=7, default="12345", help_text=WORK_DAYS_HELP)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team"], name="leadsettings_one_per_team")]
+
+
+class LeadSla(TenantModel):
+    """A new lead's speed-to-lead clock: due, first touch, breach."""
+
+    lead = models.OneToOneField(Lead, on_delete=models.CASCADE, related_name="sla")
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    first_touch_at = models.DateTimeField(null=True, blank=True)
+    response_seconds = models.PositiveIntegerField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # the SLA sweep: open clocks by due time
+            models.Index(fields=["team", "due_at"], condition=Q(first_touch_at__isnull=True, breached_at__isnull=True),
+                         name="leadsla_open_due"),
+            models.Index(fields=["team", "first_touch_at"], name="leadsla_team_touch"),
+        ]

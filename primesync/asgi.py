@@ -7,10 +7,20 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "primesync.settings")
 django_asgi_app = get_asgi_application()  # before anything imports models
 
-from channels.routing import ProtocolTypeRouter  # noqa: E402
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
+from django.urls import path  # noqa: E402
 
-# Static files are small and few; in production a proxy or CDN in front may serve them instead.
-http_app = ASGIStaticFilesHandler(django_asgi_app)
+from dashboards.consumers import LiveConsumer  # noqa: E402
 
-application = ProtocolTypeRouter({"http": http_app})
+websocket_urlpatterns = [path("ws/live/", LiveConsumer.as_asgi())]
+
+application = ProtocolTypeRouter(
+    {
+        # Static files are small and few; in production a proxy or CDN in front may serve them instead.
+        "http": ASGIStaticFilesHandler(django_asgi_app),
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)

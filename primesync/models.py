@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from primesync import audit
+from primesync import audit, events
 
 
 @audit.tracked()
@@ -165,3 +165,65 @@ class RlsBypass(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.reason}"
+
+
+class OutboxEvent(TenantModel):
+    """Something happened (a row changed, an email was opened): delivered at least once by the relay."""
+
+    id = models.BigAutoField(primary_key=True)
+    type = models.CharField(max_length=40)
+    entity_type = models.CharField(max_length=40)
+    entity_id = models.BigIntegerField()
+    payload = models.JSONField(default=dict)
+    context = models.JSONField(null=True, blank=True, help_text="Who and where, from the audit context")
+    correlation_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    # database defaults: triggers insert rows without these columns
+    attempts = models.PositiveIntegerField(default=0, db_default=0)
+    last_error = models.CharField(max_length=500, blank=True, default="", db_default="")
+
+    class Meta:
+        triggers = [events.notify_trigger()]
+        indexes = [
+            # what the relay claims: undelivered rows in order; stays small because delivered rows leave it
+            models.Index(fields=["id"], condition=models.Q(delivered_at__isnull=True), name="outbox_undelivered"),
+            models.Index(fields=["team", "type", "id"], name="outbox_team_type"),
+            models.Index(fields=["team", "entity_type", "entity_id"], name="outbox_team_entity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.type} {self.entity_type}:{self.entity_id}"
+
+    @property
+    def actor_id(self) -> int | None:
+        return (self.context or {}).get("user")
+
+
+class ProcessedEvent(TenantModel):
+    """An (event, handler) pair that ran to completion: the handler's effects committed with it."""
+
+    event_id = models.BigIntegerField()
+    handler = models.CharField(max_length=120)
+    processed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event_id", "handler"], name="processed_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.handler} on #{self.event_id}"
+
+
+class HandlerFailure(TenantModel):
+    """A workflow handler that kept failing after its retries: recorded for a person to look at."""
+
+    event_id = models.BigIntegerField()
+    handler = models.CharField(max_length=120)
+    error = models.TextField()
+    failed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "failed_at"], name="handlerfailure_team_time")]
+
+    def __str__(self) -> str:
+        return f"{self.handler} on #{self.event_id}"

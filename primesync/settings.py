@@ -253,3 +253,10 @@ DUPLICATE_THRESHOLDS = {
     "last_name": env_int("DUPLICATE_LAST_NAME", 90),
     "company": env_int("DUPLICATE_COMPANY", 70),
 }
+
+# --- Schedules (Celery beat) ------------------------------------------------------------------
+CELERY_BEAT_SCHEDULE = {
+    "sla-check": {"task": "leads.sla_check", "schedule": 30.0},
+    "purge-outbox": {"task": "primesync.purge_outbox", "schedule": 24 * 3600.0},
+}
+QUOTA_ALERT_THRESHOLD = float(env("QUOTA_ALERT_THRESHOLD", "0.8"))  # below 80% of the pace: coaching note

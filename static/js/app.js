@@ -51,3 +51,42 @@
     if (form) form.reset();
   });
 })();
+
+// Live updates: after a dropped websocket comes back, reload what may have changed meanwhile.
+(function () {
+  "use strict";
+  var opened = 0;
+  document.addEventListener("htmx:wsOpen", function () {
+    opened += 1;
+    if (opened === 1) return;
+    document.querySelectorAll("[data-resync-url]").forEach(function (el) {
+      htmx.ajax("GET", el.getAttribute("data-resync-url"), { target: el, swap: "innerHTML" });
+    });
+    var count = document.getElementById("notif-count");
+    if (count) htmx.ajax("GET", "/notifications/count/", { target: count, swap: "outerHTML" });
+  });
+
+  // A pushed notification: show the toast for a while, and a desktop notification if allowed.
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var toasts = document.getElementById("toasts");
+    if (!toasts || event.detail.target !== toasts) return;
+    var toast = toasts.firstElementChild;
+    if (!toast) return;
+    setTimeout(function () { toast.remove(); }, 8000);
+    if ("Notification" in window && Notification.permission === "granted") {
+      var n = new Notification(toast.getAttribute("data-notification-title"), {
+        body: toast.getAttribute("data-notification-body") || "",
+      });
+      var url = toast.getAttribute("data-notification-url");
+      if (url) n.onclick = function () { window.focus(); window.location = url; };
+    }
+  });
+
+  var enable = document.querySelector("[data-enable-desktop-notifications]");
+  if (enable && "Notification" in window && Notification.permission === "default") {
+    enable.hidden = false;
+    enable.addEventListener("click", function () {
+      Notification.requestPermission().then(function () { enable.hidden = true; });
+    });
+  }
+})();

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from primesync import audit, demo, tenancy
-from primesync.models import Role, Team, User
+from primesync.models import OutboxEvent, Role, Team, User
 from primesync.services import member_add, team_create, user_create
 
 TEAMS = {
@@ -59,4 +59,7 @@ class Command(BaseCommand):
                     for seeder_name, seeder in demo.seeders():
                         seeder(context)
                         self.stdout.write(f"  {slug}: {seeder_name} done")
+                    # Demo rows are history, not news: no workflow should act on them (no SLA breach for a
+                    # lead "created" months ago, no assignment of leads the seed already assigned).
+                    OutboxEvent.objects.filter(delivered_at__isnull=True).update(delivered_at=timezone.now())
         self.stdout.write(f"Demo data created in {time.monotonic() - started:.1f}s.")

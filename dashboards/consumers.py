@@ -1,0 +1,103 @@
+"""The live websocket of every page: the user's notifications, and on the pipeline board, its team's deals.
+
+Authentication is the session (Channels' AuthMiddlewareStack); the team and role are checked
+here, as views check them. Messages arrive already rendered (dashboards.live); a consumer only
+chooses the variant for its viewer and sends.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.template.loader import render_to_string
+
+from dashboards.live import board_group, user_group
+from primesync import tenancy
+from primesync.tenancy import SESSION_TEAM_KEY
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
+
+
+@database_sync_to_async
+def _seat_and_board(user, team_id, pipeline_id):
+    from django.db import transaction
+
+    from deals.models import Pipeline
+
+    with transaction.atomic():
+        seat = tenancy.seat_for(user, team_id=team_id)
+        if seat is None:
+            return None, None
+        board = None
+        if pipeline_id:
+            with tenancy.use_team(seat.team):
+                board = Pipeline.objects.filter(team=seat.team, pk=pipeline_id).values_list("pk", flat=True).first()
+        return seat, board
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHORIZED)
+            return
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        pipeline_id = _int(query.get("board", [""])[0])
+        session = self.scope.get("session")
+        team_id = session.get(SESSION_TEAM_KEY) if session is not None else None
+        self.seat, self.board_id = await _seat_and_board(user, team_id, pipeline_id)
+        if self.seat is None or (pipeline_id and self.board_id is None):
+            await self.close(code=CLOSE_FORBIDDEN)  # not in a team, or a board of another team
+            return
+        self.user_id = user.pk
+        self.is_manager = self.seat.is_manager
+        # a filtered board cannot place cards itself: it reloads the columns that changed
+        self.filter_query = "&".join(
+            f"{k}={v}" for k, values in query.items() if k not in ("board",) for v in values if v
+        )
+        self.joined = [user_group(user.pk)]
+        if self.board_id:
+            self.joined.append(board_group(self.seat.team.pk))
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        for group in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        """Pages only listen; anything they send is ignored."""
+
+    async def board_update(self, message):
+        if message.get("pipeline_id") not in (None, self.board_id):
+            return
+        await self.send(text_data=board_frame(message, user_id=self.user_id, is_manager=self.is_manager,
+                                              filter_query=self.filter_query))
+
+    async def notification_push(self, message):
+        await self.send(text_data=message["html"])
+
+
+def board_frame(message: dict, *, user_id: int, is_manager: bool, filter_query: str) -> str:
+    """The HTML (htmx out-of-band swaps) one board receives for one deal change."""
+    if filter_query:
+        return "".join(
+            render_to_string("deals/_column_reload.html", {"stage_id": stage_id, "query": filter_query})
+            for stage_id in message["stage_ids"]
+        )
+    deal_id = message["deal_id"]
+    parts = [f'<div id="deal-card-{deal_id}" hx-swap-oob="delete"></div>']
+    if not message["removed"]:
+        editable = is_manager or message.get("owner_id") == user_id
+        card = message["card_editable"] if editable else message["card_readonly"]
+        parts.append(f'<div hx-swap-oob="afterbegin:#stage-cards-{message["stage_id"]}">{card}</div>')
+    parts.append(message["heads"])
+    return "".join(parts)
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.isdigit() else None

@@ -1,0 +1,71 @@
+"""What open pages receive when something changes: rendered once per event, in the relay.
+
+A board card is rendered twice (movable, for managers and its owner; read-only, for the rest);
+each open board picks its variant, so the per-page work is only a send.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from dashboards.models import Notification
+from deals.models import Deal, Stage
+from deals.selectors import DealFilters, stage_totals
+from primesync import events
+
+
+def board_group(team_id: int) -> str:
+    return f"deals.team.{team_id}"
+
+
+def user_group(user_id: int) -> str:
+    return f"notifications.user.{user_id}"
+
+
+def _stage_ids(event) -> list[int]:
+    payload = event.payload or {}
+    ids = {payload.get("from_stage_id"), payload.get("to_stage_id"), payload.get("stage_id")}
+    return sorted(i for i in ids if i)
+
+
+@events.live_renderer(events.DEAL_CREATED, events.DEAL_STAGE_CHANGED, events.DEAL_UPDATED, events.DEAL_DELETED)
+def render_board_update(event) -> list[tuple[str, dict]]:
+    stage_ids = _stage_ids(event)
+    deal = (
+        None if event.type == events.DEAL_DELETED
+        else Deal.objects.select_related("owner", "company").filter(pk=event.entity_id).first()
+    )
+    stages = list(Stage.objects.filter(pk__in=stage_ids)) if stage_ids else []
+    totals = stage_totals(team=event.team_id, user=None, filters=DealFilters(), stage_ids=stage_ids)
+    heads = "".join(
+        render_to_string("deals/_stage_head.html", {"stage": stage, "total": totals[stage.pk], "oob": True})
+        for stage in stages
+    )
+    message = {
+        "type": "board.update",
+        "deal_id": event.entity_id,
+        "pipeline_id": (event.payload or {}).get("pipeline_id"),
+        "stage_ids": stage_ids,
+        "heads": heads,
+        "removed": deal is None,
+    }
+    if deal is not None:
+        siblings = list(Stage.objects.filter(pipeline_id=deal.pipeline_id).order_by("order"))
+        message.update(
+            stage_id=deal.stage_id,
+            owner_id=deal.owner_id,
+            card_editable=render_to_string("deals/_card.html", {"deal": deal, "stages": siblings, "editable": True}),
+            card_readonly=render_to_string("deals/_card.html", {"deal": deal, "stages": siblings, "editable": False}),
+        )
+    return [(board_group(event.team_id), message)]
+
+
+@events.live_renderer(events.NOTIFICATION_CREATED)
+def render_notification(event) -> list[tuple[str, dict]]:
+    notification = Notification.objects.filter(pk=event.entity_id).first()
+    if notification is None:
+        return []
+    unread = Notification.objects.filter(team_id=event.team_id, user_id=notification.user_id,
+                                         read_at__isnull=True).count()
+    html = render_to_string("dashboards/_notification_push.html", {"notification": notification, "unread": unread})
+    return [(user_group(notification.user_id), {"type": "notification.push", "html": html})]

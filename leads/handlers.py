@@ -1,0 +1,53 @@
+"""Workflow steps the leads app runs on events (registered with primesync.events)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from leads import services, sla
+from leads.assignment import lead_assign
+from leads.models import Lead, SlaAction
+from primesync import events
+
+
+@events.handler(events.LEAD_CREATED)
+def assign_new_lead(event) -> None:
+    """A new lead without an owner goes to a rep by the team's rules."""
+    lead = Lead.objects.select_related("company", "team").filter(pk=event.entity_id).first()
+    if lead is not None and lead.owner_id is None:
+        lead_assign(lead=lead)
+
+
+@events.handler(events.LEAD_CREATED)
+def request_enrichment(event) -> None:
+    lead = Lead.objects.filter(pk=event.entity_id).first()
+    if lead is not None:
+        services.enrichment_request(team=lead.team, by=None, leads=[lead], reason="created")
+
+
+@events.handler(events.LEAD_CREATED)
+def start_sla_clock(event) -> None:
+    lead = Lead.objects.select_related("team").filter(pk=event.entity_id).first()
+    if lead is not None:
+        sla.sla_start(lead=lead)
+
+
+@events.handler(events.ACTIVITY_LOGGED)
+def stop_sla_clock(event) -> None:
+    lead_id = event.payload.get("lead_id")
+    if lead_id and event.payload.get("created_by_id"):
+        sla.sla_touch(lead_id=lead_id, at=datetime.fromisoformat(event.payload["occurred_at"]))
+
+
+@events.handler(events.SLA_BREACHED)
+def act_on_sla_breach(event) -> None:
+    """Reassign to the next rep in rotation when the team says so (escalation is a notification)."""
+    if event.payload.get("action") != SlaAction.REASSIGN:
+        return
+    lead = Lead.objects.select_related("company", "team", "owner").filter(pk=event.entity_id).first()
+    if lead is None:
+        return
+    previous = lead.owner
+    exclude = {previous.pk} if previous else set()
+    prefix = f"SLA breached{f' by {previous.display_name}' if previous else ''}. "
+    lead_assign(lead=lead, exclude=exclude, prefix=prefix)
