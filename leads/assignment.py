@@ -95,7 +95,9 @@ def lead_assign(*, lead: Lead, exclude: set[int] | None = None, prefix: str = ""
                 reason=(prefix + routing.explain(candidate, spec, matched, skipped))[:300],
             )
         reason = "Left unassigned: " + ("; ".join(notes) if notes else "no rule matches this lead")
-        return AssignmentDecision.objects.create(team_id=lead.team_id, lead=lead, owner=None, reason=(prefix + reason)[:300])
+        return AssignmentDecision.objects.create(
+            team_id=lead.team_id, lead=lead, owner=None, reason=(prefix + reason)[:300]
+        )
 
 
 def lead_settings(team_id: int) -> LeadSettings:

@@ -296,7 +296,8 @@ class EnrichmentRequest(TenantModel):
         triggers = [
             events.outbox_trigger(
                 "outbox_enrichment_requested", operation=pgtrigger.Insert, event_type=events.ENRICHMENT_REQUESTED,
-                entity_type="lead", payload="jsonb_build_object('request_id', n.id, 'batch', n.batch, 'reason', n.reason)",
+                entity_type="lead",
+                payload="jsonb_build_object('request_id', n.id, 'batch', n.batch, 'reason', n.reason)",
             ),
         ]
 
@@ -419,7 +420,10 @@ class LeadSla(TenantModel):
     class Meta:
         indexes = [
             # the SLA sweep: open clocks by due time
-            models.Index(fields=["team", "due_at"], condition=Q(first_touch_at__isnull=True, breached_at__isnull=True),
-                         name="leadsla_open_due"),
+            models.Index(
+                fields=["team", "due_at"],
+                condition=Q(first_touch_at__isnull=True, breached_at__isnull=True),
+                name="leadsla_open_due",
+            ),
             models.Index(fields=["team", "first_touch_at"], name="leadsla_team_touch"),
         ]

@@ -47,7 +47,7 @@ class Decision:
     notes: list[str] = field(default_factory=list)
 
 
-def rule_matches(rule: RuleSpec, facts: LeadFacts) -> list[str] | None:
+def rule_matches(rule: RuleSpec, facts: LeadFacts) -> list[str] | None:  # noqa: PLR0911 - one exit per condition
     """The conditions that matched ("country DE"), or None if any condition does not hold."""
     matched = []
     if rule.countries:

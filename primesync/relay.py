@@ -12,6 +12,7 @@ use is logged once per relay start in ``RlsBypass``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
@@ -189,10 +190,8 @@ class Relay:
 
     async def _pause(self, stop: asyncio.Event) -> None:
         self._backoff = min(max(self._backoff * 2, 0.5), 10.0)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=self._backoff)
-        except TimeoutError:
-            pass
 
     def _log_bypass(self) -> None:
         from django.db import transaction
