@@ -6,13 +6,14 @@ The test database is created by the same code as production (db_setup.ensure_dat
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import psycopg
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connections
+from django.db import OperationalError, connections
 from rest_framework.test import APIClient
 
 from deals.models import Pipeline, Stage
@@ -50,12 +51,25 @@ def conninfo(alias: str = "default") -> str:
 
 
 def truncate_all() -> None:
-    """Empty every table through the owner (the app role may not TRUNCATE audit tables)."""
+    """Empty every table through the owner (the app role may not TRUNCATE audit tables).
+
+    A worker thread may still be finishing a task of the test that just ended; if our TRUNCATE and
+    its writes deadlock, PostgreSQL cancels one of them and we try again.
+    """
     owner = connections["owner"]
     with owner.cursor() as cur:
         cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
         tables = [t for (t,) in cur.fetchall() if t not in KEPT_TABLES]
-        cur.execute(f"TRUNCATE {', '.join(owner.ops.quote_name(t) for t in tables)} RESTART IDENTITY CASCADE")
+    statement = f"TRUNCATE {', '.join(owner.ops.quote_name(t) for t in tables)} RESTART IDENTITY CASCADE"
+    for attempt in range(5):
+        try:
+            with owner.cursor() as cur:
+                cur.execute(statement)
+            return
+        except OperationalError:
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture
@@ -117,3 +131,29 @@ def api():
 @pytest.fixture
 def in_team():
     return tenancy.use_team
+
+
+@pytest.fixture(scope="session")
+def celery_worker_thread(django_db_setup, django_db_blocker):
+    """A real Celery worker (solo pool, in a thread) on this run's own queue of the real broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from primesync.celery import app
+
+    django_db_blocker.unblock()
+    try:
+        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING",
+                          shutdown_timeout=20):
+            yield
+    finally:
+        django_db_blocker.restore()
+
+
+@pytest.fixture
+def relay(committed):
+    """The outbox relay running in a thread while the test runs."""
+    from tests.workers import RelayThread
+
+    thread = RelayThread().start()
+    yield thread.relay
+    thread.stop()

@@ -1,0 +1,93 @@
+"""Real moving parts for tests: the outbox relay in a thread, a Celery worker in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+from primesync.relay import Relay
+
+
+def wait_until(predicate, *, timeout: float = 10.0, interval: float = 0.05, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+class RelayThread:
+    """``manage.py relay`` in a background thread of the test process (same settings, same test DB)."""
+
+    def __init__(self, *, sweep_interval: float = 0.2):
+        self.relay = Relay(sweep_interval=sweep_interval, name="test-relay")
+        self._loop = asyncio.new_event_loop()
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._run, name="relay", daemon=True)
+        self._started = threading.Event()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+
+        async def main():
+            self._stop = asyncio.Event()
+            self._started.set()
+            await self.relay.run(self._stop)
+
+        self._loop.run_until_complete(main())
+
+    def start(self) -> RelayThread:
+        self._thread.start()
+        self._started.wait(5)
+        return self
+
+    def stop(self) -> None:
+        if self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(15)
+
+
+class GroupListener:
+    """Joins a channel-layer group from a background event loop and collects what it receives."""
+
+    def __init__(self, group: str):
+        import queue
+
+        from channels.layers import get_channel_layer
+
+        self.group = group
+        self.messages: queue.Queue = queue.Queue()
+        self._layer = get_channel_layer()
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+
+        async def main():
+            channel = await self._layer.new_channel()
+            await self._layer.group_add(self.group, channel)
+            self._ready.set()
+            while True:
+                self.messages.put(await self._layer.receive(channel))
+
+        try:
+            self._loop.run_until_complete(main())
+        except RuntimeError:
+            pass  # the loop was stopped
+
+    def start(self) -> GroupListener:
+        self._thread.start()
+        self._ready.wait(5)
+        time.sleep(0.2)  # the subscription reaches Redis
+        return self
+
+    def receive(self, timeout: float = 5.0) -> dict:
+        return self.messages.get(timeout=timeout)
+
+    def stop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
