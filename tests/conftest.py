@@ -157,3 +157,13 @@ def relay(committed):
     thread = RelayThread().start()
     yield thread.relay
     thread.stop()
+
+
+@pytest.fixture(scope="session")
+def asgi_server(django_db_setup):
+    """uvicorn serving the app (HTTP and websockets) on the test database, as `make run` does."""
+    from tests.live import AsgiServer
+
+    server = AsgiServer().start()
+    yield server
+    server.stop()

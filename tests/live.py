@@ -72,3 +72,11 @@ class AsgiServer:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+    def restart(self, *, down_for: float = 0.0, while_down=None) -> None:
+        """Stop and start again on the same port (open websockets see 1012, "service restart")."""
+        self.stop()
+        if while_down is not None:
+            while_down()
+        time.sleep(down_for)
+        self.start()

@@ -60,10 +60,10 @@
     opened += 1;
     if (opened === 1) return;
     document.querySelectorAll("[data-resync-url]").forEach(function (el) {
-      htmx.ajax("GET", el.getAttribute("data-resync-url"), { target: el, swap: "innerHTML" });
+      htmx.ajax("GET", el.getAttribute("data-resync-url"), { source: el, target: el, swap: "innerHTML" });
     });
     var count = document.getElementById("notif-count");
-    if (count) htmx.ajax("GET", "/notifications/count/", { target: count, swap: "outerHTML" });
+    if (count) htmx.ajax("GET", "/notifications/count/", { source: count, target: count, swap: "outerHTML" });
   });
 
   // A pushed notification: show the toast for a while, and a desktop notification if allowed.

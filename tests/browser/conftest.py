@@ -3,17 +3,8 @@
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.live import AsgiServer
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-@pytest.fixture(scope="session")
-def asgi_server(django_db_setup):
-    server = AsgiServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="session")
