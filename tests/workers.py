@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 
@@ -75,10 +76,8 @@ class GroupListener:
             while True:
                 self.messages.put(await self._layer.receive(channel))
 
-        try:
+        with contextlib.suppress(RuntimeError):  # raised when stop() ends the loop
             self._loop.run_until_complete(main())
-        except RuntimeError:
-            pass  # the loop was stopped
 
     def start(self) -> GroupListener:
         self._thread.start()
