@@ -12,11 +12,15 @@ from django.utils import timezone
 from leads.models import (
     Activity,
     ActivityKind,
+    AssignmentMember,
+    AssignmentRule,
     Company,
     EnrichmentRequest,
     EnrichmentStatus,
     Lead,
+    LeadSettings,
     LeadStatus,
+    RepAvailability,
     SavedView,
 )
 from primesync.errors import PermissionDenied
@@ -221,3 +225,43 @@ def saved_view_create(*, team: Team, user: User, name: str, query: str) -> Saved
 def saved_view_delete(*, view: SavedView) -> None:
     with transaction.atomic():
         view.delete()
+
+
+# --- routing settings -----------------------------------------------------------------------------
+
+
+def assignment_rule_save(*, team: Team, rule: AssignmentRule | None, fields: dict, weights: dict[int, int]):
+    """Create or update a rule and its members (weight 0 removes a rep from it)."""
+    from primesync.models import Membership
+
+    allowed = set(Membership.objects.filter(team=team).values_list("user_id", flat=True))
+    if set(weights) - allowed:
+        raise ValidationError("Only members of the team can be in a rule.")
+    with transaction.atomic():
+        rule = rule or AssignmentRule(team=team)
+        for name, value in fields.items():
+            setattr(rule, name, value)
+        rule.full_clean(exclude=["rotation"])
+        rule.save()
+        AssignmentMember.objects.filter(rule=rule).exclude(user_id__in=[u for u, w in weights.items() if w]).delete()
+        for user_id, weight in weights.items():
+            if weight:
+                AssignmentMember.objects.update_or_create(
+                    rule=rule, user_id=user_id, defaults={"team": team, "weight": weight}
+                )
+    return rule
+
+
+def assignment_rule_delete(*, rule: AssignmentRule) -> None:
+    with transaction.atomic():
+        rule.delete()
+
+
+def lead_settings_save(*, form) -> LeadSettings:
+    with transaction.atomic():
+        return form.save()
+
+
+def availability_save(*, form) -> RepAvailability:
+    with transaction.atomic():
+        return form.save()

@@ -21,3 +21,14 @@ urlpatterns = [
     path("companies/<int:pk>/", views.company_detail, name="company-detail"),
     path("companies/<int:pk>/field/<str:field>/", views.company_field, name="company-field"),
 ]
+
+from leads import views_settings  # noqa: E402
+
+urlpatterns += [
+    path("settings/routing/", views_settings.routing_settings, name="routing-settings"),
+    path("settings/routing/rules/new/", views_settings.rule_edit, name="rule-create"),
+    path("settings/routing/rules/<int:pk>/", views_settings.rule_edit, name="rule-edit"),
+    path("settings/routing/rules/<int:pk>/delete/", views_settings.rule_delete, name="rule-delete"),
+    path("settings/availability/", views_settings.availability_edit, name="availability-edit"),
+    path("settings/availability/<int:user_id>/", views_settings.availability_edit, name="availability-edit-user"),
+]

@@ -230,13 +230,15 @@ def lead_page_context(request, lead: Lead) -> dict:
         "activity_form": ActivityForm(),
         "enrichment": selectors.lead_open_enrichment(lead=lead),
         "deals": list(lead.deals.select_related("stage").order_by("-id")),
+        "decision": lead.assignment_decisions.select_related("owner").order_by("-decided_at").first(),
+        "sla": getattr(lead, "sla", None),
         "band": selectors.quality_band(lead.quality_score),
     }
 
 
 @team_required
 def lead_detail(request, pk):
-    lead = _lead(request, pk)
+    lead = get_object_or_404(selectors.lead_queryset(team=request.team).select_related("sla"), pk=pk)
     return render(request, "leads/detail.html", lead_page_context(request, lead))
 
 
