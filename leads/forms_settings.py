@@ -68,7 +68,10 @@ class LeadSettingsForm(forms.ModelForm):
     class Meta:
         model = LeadSettings
         fields = ["sla_minutes", "sla_action", "work_start", "work_end", "work_days"]
-        widgets = {"work_start": forms.TimeInput(attrs={"type": "time"}), "work_end": forms.TimeInput(attrs={"type": "time"})}
+        widgets = {
+            "work_start": forms.TimeInput(attrs={"type": "time"}),
+            "work_end": forms.TimeInput(attrs={"type": "time"}),
+        }
         labels = {"sla_minutes": "Touch new leads within (working minutes)", "sla_action": "When missed"}
 
     def clean_work_days(self):

@@ -24,12 +24,11 @@ def routing_settings(request):
     availability = {a.user_id: a for a in RepAvailability.objects.filter(team=request.team)}
     policy = lead_settings(request.team.pk)
     form = LeadSettingsForm(request.POST or None, instance=policy)
-    if request.method == "POST":
-        if form.is_valid():
-            form.instance.team = request.team
-            services.lead_settings_save(form=form)
-            messages.success(request, "Saved the speed-to-lead policy.")
-            return redirect("routing-settings")
+    if request.method == "POST" and form.is_valid():
+        form.instance.team = request.team
+        services.lead_settings_save(form=form)
+        messages.success(request, "Saved the speed-to-lead policy.")
+        return redirect("routing-settings")
     return render(request, "leads/settings_routing.html", {
         "rules": rules, "sla_form": form,
         "reps": [(user, availability.get(user.pk)) for user in members],
