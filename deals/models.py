@@ -150,3 +150,27 @@ class Quota(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user} {self.period_start:%Y-%m-%d}: {self.amount}"
+
+
+class DealStaleAlert(TenantModel):
+    """A deal went stale at this point (last activity or stage entry): alerted once per staleness period."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField(help_text="The last activity or stage entry it went stale after")
+    alerted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["deal", "since"], name="dealstalealert_once")]
+
+
+class QuotaAlert(TenantModel):
+    """A rep was found behind quota pace in a given week of the period: one coaching note per week."""
+
+    quota = models.ForeignKey(Quota, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(help_text="Monday of the week")
+    won = models.DecimalField(max_digits=14, decimal_places=2)
+    pace = models.DecimalField(max_digits=14, decimal_places=2)
+    alerted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["quota", "week"], name="quotaalert_once_per_week")]

@@ -99,6 +99,10 @@ class LeadForm(forms.ModelForm):
 
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(choices=ActivityKind.choices, initial=ActivityKind.CALL)
+    direction = forms.ChoiceField(
+        choices=[("out", "Outbound"), ("in", "Inbound (a reply)")], initial="out", required=False,
+        help_text="An inbound email stops the lead's sequences",
+    )
     subject = forms.CharField(max_length=200)
     body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Notes")
     due_at = forms.DateTimeField(
@@ -109,6 +113,7 @@ class ActivityForm(forms.Form):
         data = super().clean()
         if data.get("kind") == ActivityKind.TASK and not data.get("due_at"):
             self.add_error("due_at", "A task needs a due date.")
+        data["direction"] = data.get("direction") or "out"
         return data
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from leads import services, sla
 from leads.assignment import lead_assign
 from leads.models import Lead, SlaAction
+from leads.sequences import enrollments_stop
 from primesync import events
 
 
@@ -51,3 +52,11 @@ def act_on_sla_breach(event) -> None:
     exclude = {previous.pk} if previous else set()
     prefix = f"SLA breached{f' by {previous.display_name}' if previous else ''}. "
     lead_assign(lead=lead, exclude=exclude, prefix=prefix)
+
+
+@events.handler(events.ACTIVITY_LOGGED)
+def stop_sequences_on_reply(event) -> None:
+    """A reply (an inbound email logged on the lead) ends its sequences."""
+    payload = event.payload
+    if payload.get("lead_id") and payload.get("kind") == "email" and payload.get("direction") == "in":
+        enrollments_stop(lead_id=payload["lead_id"], reason="replied")

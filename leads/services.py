@@ -120,11 +120,13 @@ def activity_log(
     occurred_at=None,
     due_at=None,
     assigned_to: User | None = None,
+    direction: str = "out",
 ) -> Activity:
-    """Record a call, email, meeting, note or task on a lead or a deal."""
+    """Record a call, email, meeting, note or task on a lead or a deal (an inbound email is a reply)."""
     activity = Activity(
         team=team,
         kind=kind,
+        direction=direction,
         subject=subject,
         body=body,
         lead=lead,

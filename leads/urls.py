@@ -32,3 +32,20 @@ urlpatterns += [
     path("settings/availability/", views_settings.availability_edit, name="availability-edit"),
     path("settings/availability/<int:user_id>/", views_settings.availability_edit, name="availability-edit-user"),
 ]
+
+from leads import views_tracking  # noqa: E402
+
+urlpatterns += [
+    path("t/o/<str:token>.gif", views_tracking.open_pixel, name="track-open"),
+    path("t/c/<str:token>/", views_tracking.click, name="track-click"),
+    path("t/u/<str:token>/", views_tracking.unsubscribe, name="track-unsubscribe"),
+]
+
+from leads import views_sequences  # noqa: E402
+
+urlpatterns += [
+    path("sequences/", views_sequences.sequence_list, name="sequence-list"),
+    path("sequences/new/", views_sequences.sequence_edit, name="sequence-create"),
+    path("sequences/<int:pk>/", views_sequences.sequence_edit, name="sequence-edit"),
+    path("leads/<int:pk>/enroll/", views_sequences.lead_enroll, name="lead-enroll"),
+]

@@ -217,8 +217,10 @@ def lead_duplicates(request):
 
 
 def lead_page_context(request, lead: Lead) -> dict:
+    from leads.views_sequences import lead_sequences_context
+
     activities = list(lead.activities.select_related("created_by", "assigned_to").order_by("-occurred_at")[:100])
-    return {
+    return lead_sequences_context(lead) | {
         "lead": lead,
         "can_edit": can_edit(request.seat, lead),
         "fields": [

@@ -260,3 +260,19 @@ CELERY_BEAT_SCHEDULE = {
     "purge-outbox": {"task": "primesync.purge_outbox", "schedule": 24 * 3600.0},
 }
 QUOTA_ALERT_THRESHOLD = float(env("QUOTA_ALERT_THRESHOLD", "0.8"))  # below 80% of the pace: coaching note
+
+# --- Email ------------------------------------------------------------------------------------
+# Sequence emails go to files under DATA_DIR/emails unless an SMTP backend is configured.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(DATA_DIR / "emails"))
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "PrimeSync <no-reply@primesync.test>")
+# Where tracking pixels, tracked links and unsubscribe links in emails point.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", f"http://127.0.0.1:{PORT}")
+CELERY_BEAT_SCHEDULE["send-sequence-emails"] = {"task": "leads.send_sequence_emails", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["stale-deals"] = {"task": "deals.stale_check", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["quota-pace"] = {"task": "deals.quota_pace_check", "schedule": 24 * 3600.0}

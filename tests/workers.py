@@ -90,3 +90,21 @@ class GroupListener:
 
     def stop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
+
+
+def run_async(coroutine):
+    """asyncio.run() in a fresh thread: the test thread may already run Playwright's event loop."""
+    result: dict = {}
+
+    def target():
+        try:
+            result["value"] = asyncio.run(coroutine)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller below
+            result["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]

@@ -45,6 +45,8 @@
     if (!event.target.matches("select[name=kind]")) return;
     var due = event.target.form && event.target.form.querySelector("[data-due]");
     if (due) due.hidden = event.target.value !== "task";
+    var direction = event.target.form && event.target.form.querySelector("[data-direction]");
+    if (direction) direction.hidden = event.target.value !== "email";
   });
   document.addEventListener("activity-logged", function () {
     var form = document.getElementById("activity-form");

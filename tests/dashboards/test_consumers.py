@@ -10,6 +10,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 
 from tests.conftest import make_team
+from tests.workers import run_async
 
 
 def session_cookie(user) -> str:
@@ -47,7 +48,7 @@ def test_it_requires_login(committed, asgi_server):
             pass
 
     with pytest.raises(websockets.InvalidStatus) as refused:
-        asyncio.run(scenario())
+        run_async(scenario())
     assert refused.value.response.status_code == 403
 
 
@@ -60,7 +61,7 @@ def test_it_refuses_a_foreign_origin(committed, asgi_server):
             pass
 
     with pytest.raises(websockets.InvalidStatus):
-        asyncio.run(scenario())
+        run_async(scenario())
 
 
 def test_it_hides_other_teams(committed, asgi_server):
@@ -71,7 +72,7 @@ def test_it_hides_other_teams(committed, asgi_server):
             pass
 
     with pytest.raises(websockets.InvalidStatus):
-        asyncio.run(scenario())
+        run_async(scenario())
 
 
 def test_each_viewer_gets_the_card_they_may_move(committed, asgi_server):
@@ -83,7 +84,7 @@ def test_each_viewer_gets_the_card_they_may_move(committed, asgi_server):
             await send(f"deals.team.{acme.team.pk}", board_message(acme, 42, acme.manager.pk))
             return await asyncio.wait_for(rep.recv(), 5), await asyncio.wait_for(manager.recv(), 5)
 
-    rep_frame, manager_frame = asyncio.run(scenario())
+    rep_frame, manager_frame = run_async(scenario())
     assert '<div id="deal-card-42" hx-swap-oob="delete"></div>' in rep_frame
     assert 'hx-swap-oob="afterbegin:#stage-cards-8"' in rep_frame and "stage-head-8" in rep_frame
     assert "READONLY" in rep_frame and "EDITABLE" in manager_frame
@@ -97,7 +98,7 @@ def test_a_filtered_board_reloads_the_changed_columns(committed, asgi_server):
             await send(f"deals.team.{acme.team.pk}", board_message(acme, 42, acme.rep.pk))
             return await asyncio.wait_for(ws.recv(), 5)
 
-    frame = asyncio.run(scenario())
+    frame = run_async(scenario())
     assert 'hx-swap-oob="innerHTML:#stage-col-7"' in frame and "/pipeline/columns/8/?owner=me" in frame
     assert "EDITABLE" not in frame
 
@@ -118,7 +119,7 @@ def test_a_page_hears_only_its_users_notifications_and_no_board_it_did_not_open(
                 extra = None
             return frame, extra
 
-    assert asyncio.run(scenario()) == ("<b>hi</b>", None)
+    assert run_async(scenario()) == ("<b>hi</b>", None)
 
 
 def test_what_pages_send_is_ignored(committed, asgi_server):
@@ -130,4 +131,4 @@ def test_what_pages_send_is_ignored(committed, asgi_server):
             await send(f"notifications.user.{acme.rep.pk}", {"type": "notification.push", "html": "still here"})
             return await asyncio.wait_for(ws.recv(), 5)
 
-    assert asyncio.run(scenario()) == "still here"
+    assert run_async(scenario()) == "still here"

@@ -149,8 +149,9 @@ def test_the_lead_page_shows_the_timeline_with_bounded_queries(rep_client, acme,
     ActivityFactory.create_batch(5, team=acme.team, lead=lead, created_by=acme.rep, subject="Discovery call")
     rep_client.post(f"/leads/{lead.pk}/field/title/", {"title": "Director"})
     rep_client.post(f"/leads/{lead.pk}/field/status/", {"status": "working"})
-    # lead (+SLA), activities, history, users, enrichment, routing decision, deals, and the per-request ones
-    with django_assert_max_num_queries(13):
+    # lead (+SLA), activities, history, users, enrichment, routing decision, deals, enrolments, sent emails,
+    # sequences to offer, and the per-request ones
+    with django_assert_max_num_queries(16):
         page = rep_client.get(f"/leads/{lead.pk}/")
     body = page.content.decode()
     assert body.count("Discovery call") == 5

@@ -1,6 +1,5 @@
 """The relay: committed events reach open pages and workflows, by NOTIFY or by the sweep."""
 
-import asyncio
 import time
 
 import pytest
@@ -14,7 +13,7 @@ from primesync.models import OutboxEvent, ProcessedEvent
 from primesync.relay import Relay, app_conninfo
 from tests.conftest import make_team
 from tests.factories import DealFactory
-from tests.workers import GroupListener, RelayThread, wait_until
+from tests.workers import GroupListener, RelayThread, run_async, wait_until
 
 
 def undelivered() -> int:
@@ -128,9 +127,9 @@ def test_a_failed_delivery_leaves_events_queued_and_says_why(committed, count):
 
     events.live_renderer(events.DEAL_STALE)(_stale_renderer)
     with pytest.raises(ConnectionError):
-        asyncio.run(attempt(BrokenLayer()))
+        run_async(attempt(BrokenLayer()))
     assert undelivered() == count and "redis is down" in relay.stats.last_error
-    assert asyncio.run(attempt(get_channel_layer())) == count
+    assert run_async(attempt(get_channel_layer())) == count
     assert undelivered() == 0
 
 

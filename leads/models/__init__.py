@@ -1,0 +1,33 @@
+"""The leads app's models, one module per concern; import them from here."""
+
+from leads.models.core import (
+    LEAD_SEARCH_DOCUMENT,
+    OPEN_LEAD_STATUSES,
+    Activity,
+    ActivityKind,
+    Company,
+    EnrichmentRequest,
+    EnrichmentStatus,
+    ExportLog,
+    Lead,
+    LeadSource,
+    LeadStatus,
+    SavedView,
+)
+from leads.models.routing import (
+    AssignmentDecision,
+    AssignmentMember,
+    AssignmentRule,
+    LeadSettings,
+    LeadSla,
+    RepAvailability,
+    SlaAction,
+)
+from leads.models.sequences import Enrollment, EnrollmentStatus, SentEmail, Sequence, SequenceStep
+
+__all__ = [
+    "LEAD_SEARCH_DOCUMENT", "OPEN_LEAD_STATUSES", "Activity", "ActivityKind", "AssignmentDecision", "AssignmentMember",
+    "AssignmentRule", "Company", "EnrichmentRequest", "EnrichmentStatus", "Enrollment", "EnrollmentStatus",
+    "ExportLog", "Lead", "LeadSettings", "LeadSla", "LeadSource", "LeadStatus", "RepAvailability", "SavedView",
+    "SentEmail", "Sequence", "SequenceStep", "SlaAction",
+]
