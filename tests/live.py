@@ -35,7 +35,7 @@ def wait_for(url: str, *, timeout: float, process: subprocess.Popen | None = Non
     raise TimeoutError(f"{url} did not answer within {timeout}s")
 
 
-def test_process_env(**extra: str) -> dict[str, str]:
+def child_process_env(**extra: str) -> dict[str, str]:
     """The environment of this test run, pointed at the test database."""
     env = os.environ.copy()
     env["DATABASE_NAME"] = settings.DATABASES["default"]["NAME"]
@@ -60,7 +60,7 @@ class AsgiServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "primesync.asgi:application", "--host", "127.0.0.1",
              "--port", str(self.port), "--lifespan", "off", "--no-access-log"],
-            cwd=BASE_DIR, env=test_process_env(), stdout=log, stderr=subprocess.STDOUT,
+            cwd=BASE_DIR, env=child_process_env(), stdout=log, stderr=subprocess.STDOUT,
         )
         wait_for(f"{self.url}/healthz", timeout=30, process=self.process)
         return self
