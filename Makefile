@@ -34,6 +34,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
 bench: $(VENV)/.installed-dev
+	@if command -v npm >/dev/null; then cd bench && npm ci --silent --no-audit --no-fund; fi
 	$(BIN)/python -m primesync.embedded run -- $(BIN)/python bench/run_all.py
 
 clean-data:

@@ -14,7 +14,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.template.loader import render_to_string
 
 from dashboards.live import board_group, user_group
-from primesync import tenancy
+from primesync import broadcast, tenancy
 from primesync.tenancy import SESSION_TEAM_KEY
 
 CLOSE_UNAUTHORIZED = 4401
@@ -59,30 +59,46 @@ class LiveConsumer(AsyncWebsocketConsumer):
             f"{k}={v}" for k, values in query.items() if k not in ("board",) for v in values if v
         )
         self.joined = [user_group(user.pk)]
-        if self.board_id:
-            self.joined.append(board_group(self.seat.team.pk))
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
+        self.topic = board_group(self.seat.team.pk) if self.board_id else None
         await self.accept()
+        if self.topic:
+            await broadcast.hub().join(self.topic, self)
 
     async def disconnect(self, code):
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "topic", None):
+            await broadcast.hub().leave(self.topic, self)
 
     async def receive(self, text_data=None, bytes_data=None):
         """Pages only listen; anything they send is ignored."""
 
-    async def board_update(self, message):
+    async def on_broadcast(self, message: dict, frames: dict) -> None:
+        """A board change from the hub; ``frames`` holds the variants already built for this message."""
         if message.get("pipeline_id") not in (None, self.board_id):
             return
-        await self.send(text_data=board_frame(message, user_id=self.user_id, is_manager=self.is_manager,
-                                              filter_query=self.filter_query))
+        editable = self.is_manager or message.get("owner_id") == self.user_id
+        key = ("filtered", self.filter_query) if self.filter_query else ("card", editable)
+        frame = frames.get(key)
+        if frame is None:
+            frame = frames[key] = board_frame(message, editable=editable, filter_query=self.filter_query)
+        # straight to the server's ASGI send: this runs once per open board per change
+        await self.base_send({"type": "websocket.send", "text": frame})
+
+    async def on_resync(self) -> None:
+        """Broadcasts may have been missed (the hub lost Redis): the page reloads its columns."""
+        await self.send(text_data=RESYNC_FRAME)
 
     async def notification_push(self, message):
         await self.send(text_data=message["html"])
 
 
-def board_frame(message: dict, *, user_id: int, is_manager: bool, filter_query: str) -> str:
+RESYNC_FRAME = '<div id="live-resync" hx-swap-oob="true"></div>'
+
+
+def board_frame(message: dict, *, editable: bool, filter_query: str) -> str:
     """The HTML (htmx out-of-band swaps) one board receives for one deal change."""
     if filter_query:
         return "".join(
@@ -92,7 +108,6 @@ def board_frame(message: dict, *, user_id: int, is_manager: bool, filter_query: 
     deal_id = message["deal_id"]
     parts = [f'<div id="deal-card-{deal_id}" hx-swap-oob="delete"></div>']
     if not message["removed"]:
-        editable = is_manager or message.get("owner_id") == user_id
         card = message["card_editable"] if editable else message["card_readonly"]
         parts.append(f'<div hx-swap-oob="afterbegin:#stage-cards-{message["stage_id"]}">{card}</div>')
     parts.append(message["heads"])

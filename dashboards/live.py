@@ -11,11 +11,12 @@ from django.template.loader import render_to_string
 from dashboards.models import Notification
 from deals.models import Deal, Stage
 from deals.selectors import DealFilters, stage_totals
-from primesync import events
+from primesync import broadcast, events
 
 
 def board_group(team_id: int) -> str:
-    return f"deals.team.{team_id}"
+    """Open boards of a team: a broadcast topic (primesync.broadcast), not a channel-layer group."""
+    return f"{broadcast.PREFIX}deals.team.{team_id}"
 
 
 def user_group(user_id: int) -> str:
@@ -35,7 +36,9 @@ def render_board_update(event) -> list[tuple[str, dict]]:
         None if event.type == events.DEAL_DELETED
         else Deal.objects.select_related("owner", "company").filter(pk=event.entity_id).first()
     )
-    stages = list(Stage.objects.filter(pk__in=stage_ids)) if stage_ids else []
+    pipeline_id = (event.payload or {}).get("pipeline_id")
+    siblings = list(Stage.objects.filter(pipeline_id=pipeline_id).order_by("order")) if pipeline_id else []
+    stages = [s for s in siblings if s.pk in stage_ids]
     totals = stage_totals(team=event.team_id, user=None, filters=DealFilters(), stage_ids=stage_ids)
     heads = "".join(
         render_to_string("deals/_stage_head.html", {"stage": stage, "total": totals[stage.pk], "oob": True})
@@ -50,7 +53,6 @@ def render_board_update(event) -> list[tuple[str, dict]]:
         "removed": deal is None,
     }
     if deal is not None:
-        siblings = list(Stage.objects.filter(pipeline_id=deal.pipeline_id).order_by("order"))
         message.update(
             stage_id=deal.stage_id,
             owner_id=deal.owner_id,

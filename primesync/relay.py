@@ -25,7 +25,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from psycopg import sql
 
-from primesync import events, tenancy
+from primesync import broadcast, events, tenancy
 from primesync.events import NOTIFY_CHANNEL, OUTBOX_TABLE
 
 log = logging.getLogger("primesync.relay")
@@ -97,6 +97,7 @@ class Relay:
         self.name = name or f"relay-{os.getpid()}"
         self.stats = RelayStats()
         self.channel_layer = get_channel_layer()
+        self.publisher = broadcast.Publisher()
         self._backoff = 0.0
         self._render = sync_to_async(_render_live, thread_sensitive=True)
         self._enqueue = sync_to_async(_enqueue_handlers, thread_sensitive=False)
@@ -104,7 +105,10 @@ class Relay:
     async def deliver(self, event: Event) -> None:
         """Live pages first (latency matters there), then the workflows."""
         for group, message in await self._render(event):
-            await self.channel_layer.group_send(group, message)
+            if broadcast.is_broadcast(group):
+                await self.publisher.publish(group, message)  # many pages: one PUBLISH, fanned out per process
+            else:
+                await self.channel_layer.group_send(group, message)
         await self._enqueue(event)
 
     async def sweep(self, conn: psycopg.AsyncConnection) -> int:

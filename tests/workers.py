@@ -108,3 +108,32 @@ def run_async(coroutine):
     if "error" in result:
         raise result["error"]
     return result["value"]
+
+
+class BroadcastListener:
+    """Subscribes to a broadcast topic on Redis (as an ASGI process's hub does) and collects messages."""
+
+    def __init__(self, topic: str):
+        import json
+        import queue
+
+        import redis
+        from django.conf import settings
+
+        self._json = json
+        self.messages: queue.Queue = queue.Queue()
+        self._client = redis.Redis.from_url(settings.REDIS_URL)
+        self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
+        self._pubsub.subscribe(f"{settings.REDIS_KEY_PREFIX}:{topic}")
+
+    def receive(self, timeout: float = 5.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            raw = self._pubsub.get_message(timeout=0.2)
+            if raw and raw["type"] == "message":
+                return self._json.loads(raw["data"])
+        raise TimeoutError("no broadcast received")
+
+    def stop(self) -> None:
+        self._pubsub.close()
+        self._client.close()

@@ -58,14 +58,20 @@
 (function () {
   "use strict";
   var opened = 0;
-  document.addEventListener("htmx:wsOpen", function () {
-    opened += 1;
-    if (opened === 1) return;
+  function resync() {
     document.querySelectorAll("[data-resync-url]").forEach(function (el) {
       htmx.ajax("GET", el.getAttribute("data-resync-url"), { source: el, target: el, swap: "innerHTML" });
     });
     var count = document.getElementById("notif-count");
     if (count) htmx.ajax("GET", "/notifications/count/", { source: count, target: count, swap: "outerHTML" });
+  }
+  document.addEventListener("htmx:wsOpen", function () {
+    opened += 1;
+    if (opened > 1) resync();
+  });
+  // The server says broadcasts may have been missed (it lost Redis for a moment).
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "live-resync") resync();
   });
 
   // A pushed notification: show the toast for a while, and a desktop notification if allowed.

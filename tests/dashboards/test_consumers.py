@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
+from primesync import broadcast
 from tests.conftest import make_team
 from tests.workers import run_async
 
@@ -38,8 +39,12 @@ def board_message(ts, deal_id, owner_id, **extra):
 
 
 async def send(group, message):
+    """What the relay does: boards by broadcast (one PUBLISH), people by the channel layer."""
     await asyncio.sleep(0.3)  # let the subscription reach Redis
-    await get_channel_layer().group_send(group, message)
+    if group.startswith("deals.team."):
+        await broadcast.Publisher().publish(broadcast.PREFIX + group, message)
+    else:
+        await get_channel_layer().group_send(group, message)
 
 
 def test_it_requires_login(committed, asgi_server):
@@ -120,6 +125,12 @@ def test_a_page_hears_only_its_users_notifications_and_no_board_it_did_not_open(
             return frame, extra
 
     assert run_async(scenario()) == ("<b>hi</b>", None)
+
+
+def test_a_page_resynchronises_when_told_broadcasts_were_missed(committed, asgi_server):
+    from dashboards.consumers import RESYNC_FRAME
+
+    assert 'id="live-resync"' in RESYNC_FRAME and "hx-swap-oob" in RESYNC_FRAME
 
 
 def test_what_pages_send_is_ignored(committed, asgi_server):

@@ -13,7 +13,7 @@ from primesync.models import OutboxEvent, ProcessedEvent
 from primesync.relay import Relay, app_conninfo
 from tests.conftest import make_team
 from tests.factories import DealFactory
-from tests.workers import GroupListener, RelayThread, run_async, wait_until
+from tests.workers import BroadcastListener, RelayThread, run_async, wait_until
 
 
 def undelivered() -> int:
@@ -21,12 +21,12 @@ def undelivered() -> int:
         return OutboxEvent.objects.filter(delivered_at__isnull=True).count()
 
 
-def test_a_stage_change_reaches_the_teams_board_group_as_rendered_html(relay):
+def test_a_stage_change_reaches_the_teams_boards_as_rendered_html(relay):
     acme = make_team("acme")
     deal = DealFactory(team=acme.team, pipeline=acme.pipeline, stage=acme.stage("Prospecting"), owner=acme.rep,
                        name="Initech - Pilot")
     wait_until(lambda: undelivered() == 0, message="the creation event to be delivered")
-    listener = GroupListener(f"deals.team.{acme.team.pk}").start()
+    listener = BroadcastListener(f"broadcast:deals.team.{acme.team.pk}")
     with tenancy.use_team(acme.team):
         Deal.objects.filter(pk=deal.pk).update(stage=acme.stage("Proposal"))
     message = listener.receive()
