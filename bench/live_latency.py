@@ -19,9 +19,9 @@ import asyncio
 import multiprocessing as mp
 import os
 import re
+import shutil
 import socket
 import statistics
-import shutil
 import subprocess
 import sys
 import time
@@ -139,7 +139,7 @@ def run_scenario(*, label, ws_urls, cookie, origin, clients, events, rate, write
     while connected < clients and time.monotonic() < deadline:
         try:
             connected += ready.get(timeout=1)
-        except Exception:  # noqa: BLE001, S112 - keep waiting until the deadline
+        except Exception:  # noqa: BLE001 - keep waiting until the deadline
             continue
     time.sleep(2)  # subscriptions settle
     commits = writer(events, rate)

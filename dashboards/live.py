@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from dashboards.models import Notification
-from deals.models import Deal, Stage
-from deals.selectors import DealFilters, stage_totals
+from deals.models import Deal
+from deals.selectors import pipeline_stages_with_totals
 from primesync import broadcast, events
 
 
@@ -37,9 +37,8 @@ def render_board_update(event) -> list[tuple[str, dict]]:
         else Deal.objects.select_related("owner", "company").filter(pk=event.entity_id).first()
     )
     pipeline_id = (event.payload or {}).get("pipeline_id")
-    siblings = list(Stage.objects.filter(pipeline_id=pipeline_id).order_by("order")) if pipeline_id else []
-    stages = [s for s in siblings if s.pk in stage_ids]
-    totals = stage_totals(team=event.team_id, user=None, filters=DealFilters(), stage_ids=stage_ids)
+    siblings, totals = pipeline_stages_with_totals(team_id=event.team_id, pipeline_id=pipeline_id, stage_ids=stage_ids)
+    stages = [s for s in siblings if s.pk in totals]
     heads = "".join(
         render_to_string("deals/_stage_head.html", {"stage": stage, "total": totals[stage.pk], "oob": True})
         for stage in stages

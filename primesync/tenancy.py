@@ -54,10 +54,12 @@ def use_team(team: Team | int):
     On a normal exit the previous scope is restored; on an error the savepoint rollback restores
     it by itself (settings are transactional), and no SQL is sent on a broken transaction.
     """
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
         previous = _swap_setting(str(_team_id(team)))
         yield
-        if not connection.needs_rollback:
+        # the commit of an outermost transaction ends a SET LOCAL anyway: no round trip to restore it
+        if not outermost and not connection.needs_rollback:
             _swap_setting(previous)
 
 

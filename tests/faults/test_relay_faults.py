@@ -10,7 +10,7 @@ import psutil
 import pytest
 from django.core.cache import cache
 
-from leads.models import Activity, EnrichmentRequest, Lead, LeadSla
+from leads.models import Activity, EnrichmentRequest, LeadSla
 from primesync import events, tenancy
 from primesync.models import OutboxEvent, ProcessedEvent
 from tests.conftest import make_team
