@@ -116,3 +116,24 @@ def seed_leads(ctx: demo.DemoTeam) -> None:
     Activity.objects.bulk_create(activities)
     ctx.made["companies"] = companies
     ctx.made["leads"] = leads
+
+
+@demo.register(30)
+def seed_routing_and_sequences(ctx: demo.DemoTeam) -> None:
+    """A catch-all assignment rule over the team's reps, the default SLA policy, and a follow-up sequence."""
+    from leads.models import AssignmentMember, AssignmentRule, LeadSettings, Sequence, SequenceStep
+
+    rule = AssignmentRule.objects.create(team=ctx.team, name="Inbound round robin", priority=100)
+    for rep in ctx.reps:
+        AssignmentMember.objects.create(team=ctx.team, rule=rule, user=rep, weight=1)
+    LeadSettings.objects.create(team=ctx.team)
+    sequence = Sequence.objects.create(team=ctx.team, name="New inbound lead follow-up")
+    SequenceStep.objects.create(
+        team=ctx.team, sequence=sequence, order=1, delay_hours=0, subject="Thanks for reaching out, {first_name}",
+        body="Hi {first_name},\n\nThanks for your interest. Here is a two-minute tour: https://example.com/tour\n\n"
+             "Would a 20-minute call this week work for {company}?\n\n{sender}",
+    )
+    SequenceStep.objects.create(
+        team=ctx.team, sequence=sequence, order=2, delay_hours=72, subject="Following up",
+        body="Hi {first_name}, just checking whether you had a chance to look. Happy to help.\n\n{sender}",
+    )
