@@ -121,11 +121,13 @@ def seed_leads(ctx: demo.DemoTeam) -> None:
 @demo.register(30)
 def seed_routing_and_sequences(ctx: demo.DemoTeam) -> None:
     """A catch-all assignment rule over the team's reps, the default SLA policy, and a follow-up sequence."""
-    from leads.models import AssignmentMember, AssignmentRule, LeadSettings, Sequence, SequenceStep
+    from leads.models import AssignmentMember, AssignmentRule, LeadSettings, RepAvailability, Sequence, SequenceStep
 
     rule = AssignmentRule.objects.create(team=ctx.team, name="Inbound round robin", priority=100)
     for rep in ctx.reps:
         AssignmentMember.objects.create(team=ctx.team, rule=rule, user=rep, weight=1)
+        # the demo reps already own about 80 open leads each; room for the new ones
+        RepAvailability.objects.create(team=ctx.team, user=rep, max_open_leads=150)
     LeadSettings.objects.create(team=ctx.team)
     sequence = Sequence.objects.create(team=ctx.team, name="New inbound lead follow-up")
     SequenceStep.objects.create(
