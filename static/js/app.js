@@ -79,7 +79,9 @@
     var toasts = document.getElementById("toasts");
     if (!toasts || event.detail.target !== toasts) return;
     var toast = toasts.firstElementChild;
-    if (!toast) return;
+    // htmx fires this once per element settled by the same message: show each toast once
+    if (!toast || toast.hasAttribute("data-shown")) return;
+    toast.setAttribute("data-shown", "");
     setTimeout(function () { toast.remove(); }, 8000);
     if ("Notification" in window && Notification.permission === "granted") {
       var n = new Notification(toast.getAttribute("data-notification-title"), {

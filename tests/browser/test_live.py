@@ -94,11 +94,20 @@ def test_a_reconnecting_board_catches_up(relay, two_browsers, asgi_server):
     expect(page.locator(f'[data-stage-id="{acme.stage("Negotiation").pk}"] #deal-card-{deal.pk}')).to_be_visible()
 
 
-def test_the_bell_counts_live_and_shows_a_toast(relay, two_browsers):
+def test_the_bell_counts_live_and_shows_a_toast_and_a_desktop_notification(relay, two_browsers, asgi_server):
     acme = make_team("acme")
     page, _ = two_browsers
+    page.context.grant_permissions(["notifications"], origin=asgi_server.url)
     log_in(page, acme.rep.email, PASSWORD)
     page.add_init_script("document.addEventListener('htmx:wsOpen', () => { window.__wsOpen = 1 })")
+    # record what the page shows through the browser's Notification API
+    page.add_init_script("""
+        window.__desktop = [];
+        const Real = window.Notification;
+        window.Notification = function (title, options) { window.__desktop.push(title); return new Real(title, options); };
+        window.Notification.permission = Real.permission;
+        window.Notification.requestPermission = Real.requestPermission.bind(Real);
+    """)
     page.goto("/my-day/")
     page.wait_for_function("window.__wsOpen === 1")
     expect(page.locator("#notif-count")).to_be_hidden()
@@ -106,6 +115,9 @@ def test_the_bell_counts_live_and_shows_a_toast(relay, two_browsers):
         notify(team=acme.team, user=acme.rep, kind="test", title="Jo Lee opened your email", url="/my-day/")
     expect(page.locator("#notif-count")).to_have_text("1")
     expect(page.locator(".toast")).to_contain_text("Jo Lee opened your email")
+    page.wait_for_function("window.__desktop.length >= 1")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__desktop") == ["Jo Lee opened your email"]  # once, not once per swapped element
     page.goto("/notifications/")
     expect(page.locator(".notification.unread")).to_contain_text("Jo Lee opened your email")
     page.click("text=Mark all as read")
