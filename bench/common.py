@@ -61,3 +61,23 @@ def header(title: str, command: str) -> None:
     print(f"# {title}")
     print(f"date: {date.today().isoformat()}  machine: {machine()}")
     print(f"command: {command}")
+
+
+def free_port() -> int:
+    from primesync.embedded import free_port as pick
+
+    return pick()
+
+
+def wait_http(url: str, timeout: float = 30) -> None:
+    """Until ``url`` answers 200."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")

@@ -20,36 +20,16 @@ import multiprocessing as mp
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
 import uuid
 
-from common import BASE_DIR, header, setup_django
+from common import BASE_DIR, free_port, header, setup_django, wait_http
 
 DB = "primesync_bench_live"
 CARD = re.compile(r"Live deal (\d+)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, timeout: float = 30) -> None:
-    import requests
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=1).status_code == 200:
-                return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
 
 
 def _client_process(url: str, cookie: str, origin: str, count: int, ready, results, duration: float) -> None:

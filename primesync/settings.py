@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "primesync.apps.PrimeSyncConfig",
     "leads.apps.LeadsConfig",
     "deals.apps.DealsConfig",
+    "enrichment.apps.EnrichmentConfig",
     "dashboards.apps.DashboardsConfig",
 ]
 
@@ -276,3 +277,32 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", f"http://127.0.0.1:{PORT}")
 CELERY_BEAT_SCHEDULE["send-sequence-emails"] = {"task": "leads.send_sequence_emails", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["stale-deals"] = {"task": "deals.stale_check", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["quota-pace"] = {"task": "deals.quota_pace_check", "schedule": 24 * 3600.0}
+
+# --- Enrichment -------------------------------------------------------------------------------
+# Every vendor defaults to the provider simulator (manage.py provider_sim); set the *_URL and keys
+# for the real APIs.
+PROVIDER_SIM_PORT = env_int("PROVIDER_SIM_PORT", PORT + 765)  # 8765 next to the default 8000
+_SIM = f"http://127.0.0.1:{PROVIDER_SIM_PORT}"
+ENRICHMENT_PROVIDERS = {
+    "zoominfo": {"base_url": env("ZOOMINFO_URL", f"{_SIM}/zoominfo"), "username": env("ZOOMINFO_USERNAME", "sim"),
+                 "password": env("ZOOMINFO_PASSWORD", "sim")},
+    "apollo": {"base_url": env("APOLLO_URL", f"{_SIM}/apollo/api/v1"), "api_key": env("APOLLO_API_KEY", "sim")},
+    "linkedin": {"base_url": env("LINKEDIN_SOURCE_URL", f"{_SIM}/linkedin/v5"),
+                 "api_key": env("LINKEDIN_SOURCE_API_KEY", "sim")},
+    "zerobounce": {"base_url": env("ZEROBOUNCE_URL", f"{_SIM}/zerobounce/v2"),
+                   "api_key": env("ZEROBOUNCE_API_KEY", "sim")},
+}
+ENRICHMENT_READ_TIMEOUT = float(env("ENRICHMENT_READ_TIMEOUT", "30"))
+ENRICHMENT_MAX_ATTEMPTS = env_int("ENRICHMENT_MAX_ATTEMPTS", 4)
+ENRICHMENT_MAX_WAIT = float(env("ENRICHMENT_MAX_WAIT", "20"))  # seconds of backoff in all, per call
+# a worker that finds a key already being looked up waits this long for that answer rather than pay twice
+ENRICHMENT_INFLIGHT_WAIT = ENRICHMENT_MAX_WAIT + ENRICHMENT_READ_TIMEOUT + 5
+ENRICHMENT_CACHE_TTL = {  # days
+    "company": env_int("ENRICHMENT_TTL_COMPANY_DAYS", 90),
+    "person": env_int("ENRICHMENT_TTL_PERSON_DAYS", 30),
+    "verification": env_int("ENRICHMENT_TTL_VERIFICATION_DAYS", 14),
+}
+ENRICHMENT_BREAKER = {"consecutive": 5, "window": 20, "failure_ratio": 0.5, "cooldown": 60.0}
+ENRICHMENT_MONTHLY_CAP = env_int("ENRICHMENT_MONTHLY_CAP", 20000)  # billed calls per team and vendor, by default
+ENRICHMENT_HALF_LIFE_DAYS = env_int("ENRICHMENT_HALF_LIFE_DAYS", 180)  # confidence halves every 6 months
+CELERY_BEAT_SCHEDULE["retry-partial-enrichment"] = {"task": "enrichment.retry_partial", "schedule": 600.0}

@@ -5,6 +5,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from deals.api import DealViewSet, PipelineViewSet
+from enrichment.api import LeadEnrichmentView, LeadEnrichView
 from leads.api import CompanyViewSet, LeadViewSet
 from primesync import health, views
 from primesync.api import TokenView
@@ -20,11 +21,14 @@ urlpatterns = [
     path("", include("leads.urls")),
     path("", include("deals.urls")),
     path("", include("dashboards.urls")),
+    path("", include("enrichment.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/v1/leads/<int:pk>/enrichment/", LeadEnrichmentView.as_view(), name="api-lead-enrichment"),
+    path("api/v1/leads/<int:pk>/enrich/", LeadEnrichView.as_view(), name="api-lead-enrich"),
     path("api/v1/", include((router.urls, "api"), namespace="api")),
 ]
 

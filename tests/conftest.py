@@ -167,3 +167,23 @@ def asgi_server(django_db_setup):
     server = AsgiServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def simulator_server():
+    from tests.simulator import Simulator
+
+    server = Simulator().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def simulator(simulator_server):
+    """The provider simulator, with no faults, no misses, empty caches and closed circuits."""
+    from tests.simulator import forget_enrichment_cache
+
+    simulator_server.reset()
+    simulator_server.configure(**{v: {"miss_rate": 0.0} for v in ("zoominfo", "apollo", "linkedin", "zerobounce")})
+    forget_enrichment_cache()
+    return simulator_server

@@ -14,3 +14,10 @@ os.environ.setdefault("DEMO_MODE", "1")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls there are still
 # plain blocking calls made by the test itself.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# The provider simulator of this run listens on its own free port; adapters point there.
+from primesync.embedded import free_port
+
+os.environ.setdefault("PROVIDER_SIM_PORT", str(free_port()))
+os.environ.setdefault("ENRICHMENT_READ_TIMEOUT", "2")  # the simulator's "timeouts" end tests quickly
+os.environ.setdefault("ENRICHMENT_MAX_WAIT", "4")

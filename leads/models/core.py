@@ -280,6 +280,7 @@ class EnrichmentRequest(TenantModel):
     status = models.CharField(max_length=10, choices=EnrichmentStatus.choices, default=EnrichmentStatus.PENDING)
     detail = models.CharField(max_length=300, blank=True)
     requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When a worker took it")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -213,7 +213,7 @@ def test_reenrich_records_a_request_once(rep_client, acme):
     rep_client.post(f"/leads/{lead.pk}/enrich/")
     with tenancy.use_team(acme.team):
         assert EnrichmentRequest.objects.filter(lead=lead).count() == 1
-    assert b"Requested" in rep_client.get(f"/leads/{lead.pk}/").content
+    assert b"Enrichment requested" in rep_client.get(f"/leads/{lead.pk}/enrichment/").content
 
 
 # --- bulk actions, views, export -----------------------------------------------------------------

@@ -84,7 +84,7 @@ def test_two_relays_deliver_every_event_once(committed):
     assert first.relay.stats.delivered + second.relay.stats.delivered >= 300
 
 
-def test_a_new_lead_runs_its_workflows_in_a_real_worker(relay, celery_worker_thread):
+def test_a_new_lead_runs_its_workflows_in_a_real_worker(relay, celery_worker_thread, simulator):
     acme = make_team("acme")
     with tenancy.use_team(acme.team):
         rule = AssignmentRule.objects.create(team=acme.team, name="Everyone")

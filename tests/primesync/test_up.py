@@ -50,7 +50,8 @@ def log_in(base: str, email: str, password: str) -> requests.Session:
 def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
     data_dir = tmp_path / "data"
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DATABASE_NAME"}}
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "REDIS_URL", "DATABASE_NAME", "PROVIDER_SIM_PORT"}}
     env.update(DATA_DIR=str(data_dir), PORT=str(port), DEMO_MODE="1", DEBUG="1", FAST_PASSWORD_HASHER="0")
     up = subprocess.Popen(
         [sys.executable, "manage.py", "up"], cwd=BASE_DIR, env=env, start_new_session=True,
@@ -63,6 +64,9 @@ def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
     try:
         wait_for(f"{base}/healthz", timeout=180, process=up)
         assert requests.get(f"{base}/readyz", timeout=5).json()["checks"] == {"database": "ok", "redis": "ok"}
+
+        sim = re.search(r"provider simulator on (http://\S+)", "".join(output))
+        assert sim and requests.get(f"{sim.group(1)}/_sim/stats", timeout=5).status_code == 200
 
         web = log_in(base, "manager@acme.test", "primesync-demo")
         assert "Acme Corp" in web.get(f"{base}/", timeout=10).text

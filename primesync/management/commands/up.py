@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from primesync import embedded
 from primesync.management.commands.seed_demo import ADMIN_EMAIL, TEAMS
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         env.update(started)
         env["DATA_DIR"] = str(data_dir)
         env["WEB_PORT"] = str(settings.PORT)
+        env["PROVIDER_SIM_PORT"] = str(self._simulator_port(env))
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
         env.setdefault("PYTHONUNBUFFERED", "1")
         for name in started:
@@ -45,6 +46,18 @@ class Command(BaseCommand):
                 self.stdout.write("embedded services stopped")
         if return_code not in (0, -signal.SIGINT, -signal.SIGTERM, 130, 143):
             sys.exit(return_code)
+
+    def _simulator_port(self, env) -> int:
+        """The provider simulator's port, shared with every process: PROVIDER_SIM_PORT if set, else
+        PORT + 765, or any free port when that one is taken (a second checkout running, say)."""
+        port = settings.PROVIDER_SIM_PORT
+        if embedded.port_is_free(port):
+            return port
+        if "PROVIDER_SIM_PORT" in env:
+            raise CommandError(f"PROVIDER_SIM_PORT {port} is in use: free it or choose another port.")
+        free = embedded.free_port()
+        self.stdout.write(f"port {port} is in use: the provider simulator takes {free}")
+        return free
 
     def _manage(self, env, *args):
         subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], env=env, check=True, cwd=BASE_DIR)

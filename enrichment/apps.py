@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class EnrichmentConfig(AppConfig):
+    name = "enrichment"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from enrichment import handlers  # noqa: F401 - registers the event handlers

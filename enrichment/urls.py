@@ -1,0 +1,10 @@
+from django.urls import path
+
+from enrichment import views
+
+urlpatterns = [
+    path("leads/<int:pk>/enrichment/", views.lead_panel, name="lead-enrichment"),
+    path("leads/<int:pk>/enrichment/choose/", views.lead_choose, name="lead-enrichment-choose"),
+    path("enrichment/providers/", views.providers, name="enrichment-providers"),
+    path("enrichment/batches/<str:batch_id>/", views.batch, name="enrichment-batch"),
+]
