@@ -9,6 +9,7 @@ BENCHMARKS = [
     ["audit_overhead.py", "--rows", "10000", "--rounds", "3"],
     ["seed_large.py"],
     ["workspace.py", "--runs", "40"],
+    ["enrichment.py", "--leads", "3000", "--workers", "4"],
     ["live_latency.py", "--clients", "100", "500", "1000", "--peer-clients", "100", "500", "--events", "40"],
 ]
 

@@ -6,4 +6,4 @@ class EnrichmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from enrichment import handlers  # noqa: F401 - registers the event handlers
+        from enrichment import demo, handlers  # noqa: F401 - register the demo seeder and event handlers

@@ -44,7 +44,7 @@ def _current_values(lead) -> dict[str, object]:
 
     values = {name: getattr(lead, name) for name in LEAD_FIELDS}
     if lead.company_id:
-        values.update({f"company.{name}": getattr(lead.company, name) for name in COMPANY_FIELDS})
+        values.update({f"company.{name}": getattr(lead.company, name) for name in ("name", *COMPANY_FIELDS)})
     return values
 
 
@@ -112,7 +112,8 @@ def provider_health(*, team_id: int, since: datetime | None = None) -> list[dict
 def batch_progress(*, team_id: int, batch) -> dict:
     counts = EnrichmentRequest.objects.filter(team_id=team_id, batch=batch).aggregate(
         total=Count("id"), done=Count("id", filter=Q(status__in=["done", "failed"])),
-        failed=Count("id", filter=Q(status="failed")),
+        failed=Count("id", filter=Q(status="failed")), running=Count("id", filter=Q(status="running")),
+        waiting=Count("id", filter=Q(status="pending")),
     )
     statuses = dict(
         LeadEnrichment.objects.filter(team_id=team_id, lead__enrichment_requests__batch=batch)

@@ -69,6 +69,20 @@ def enrichment_process_pending(*, team_id: int, batch: int = BATCH, max_batches:
     return handled
 
 
+def enrichment_teams_waiting() -> list[int]:
+    """Teams with requests waiting for longer than a minute: each team checked in its own scope."""
+    from primesync.models import Team
+
+    waiting = []
+    cutoff = timezone.now() - timedelta(minutes=1)
+    for team_id in Team.objects.values_list("pk", flat=True):
+        with tenancy.use_team(team_id):
+            if EnrichmentRequest.objects.filter(team_id=team_id, status=EnrichmentStatus.PENDING,
+                                                requested_at__lt=cutoff).exists():
+                waiting.append(team_id)
+    return waiting
+
+
 def enrichment_release_stuck(*, team_id: int) -> int:
     """Requests left "running" by a worker that died go back to the queue."""
     with tenancy.use_team(team_id), transaction.atomic():

@@ -80,7 +80,8 @@ def company_for(domain: str) -> dict:
 def person_for(email: str) -> dict:
     h = _h(email)
     local, _, domain = email.lower().partition("@")
-    parts = [p for p in local.replace("_", ".").replace("-", ".").split(".") if p.isalpha()]
+    parts = [p.rstrip("0123456789") for p in local.replace("_", ".").replace("-", ".").split(".")]
+    parts = [p for p in parts if p.isalpha()]
     first = parts[0].title() if parts else FIRST[h % len(FIRST)]
     last = parts[1].title() if len(parts) > 1 else LAST[(h >> 4) % len(LAST)]
     title, seniority, departments = TITLES[(h >> 12) % len(TITLES)]

@@ -2,7 +2,12 @@
 
 from celery import shared_task
 
-from enrichment.services import enrichment_process_pending, enrichment_release_stuck, enrichment_retry_partial
+from enrichment.services import (
+    enrichment_process_pending,
+    enrichment_release_stuck,
+    enrichment_retry_partial,
+    enrichment_teams_waiting,
+)
 from primesync.models import Team
 
 
@@ -20,3 +25,12 @@ def retry_partial() -> int:
         total += enrichment_retry_partial(team_id=team_id)
         process_pending.delay(team_id)
     return total
+
+
+@shared_task(name="enrichment.work_queues", acks_late=True, reject_on_worker_lost=True)
+def work_queues() -> int:
+    """Every minute: a team whose requests wait with no worker on them gets one (events lost, demo data)."""
+    teams = enrichment_teams_waiting()
+    for team_id in teams:
+        process_pending.delay(team_id)
+    return len(teams)

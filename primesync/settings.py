@@ -306,3 +306,4 @@ ENRICHMENT_BREAKER = {"consecutive": 5, "window": 20, "failure_ratio": 0.5, "coo
 ENRICHMENT_MONTHLY_CAP = env_int("ENRICHMENT_MONTHLY_CAP", 20000)  # billed calls per team and vendor, by default
 ENRICHMENT_HALF_LIFE_DAYS = env_int("ENRICHMENT_HALF_LIFE_DAYS", 180)  # confidence halves every 6 months
 CELERY_BEAT_SCHEDULE["retry-partial-enrichment"] = {"task": "enrichment.retry_partial", "schedule": 600.0}
+CELERY_BEAT_SCHEDULE["work-enrichment-queues"] = {"task": "enrichment.work_queues", "schedule": 60.0}

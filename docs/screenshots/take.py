@@ -3,12 +3,16 @@
     .venv/bin/python docs/screenshots/take.py [http://127.0.0.1:8000]
 """
 
+import os
 import sys
 from pathlib import Path
 
+import requests
 from playwright.sync_api import sync_playwright
 
 OUT = Path(__file__).resolve().parent
+ROOT = OUT.parent.parent
+sys.path.insert(0, str(ROOT))
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 PASSWORD = "primesync-demo"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -26,6 +30,42 @@ def shot(page, path: str, name: str, *, full_page: bool = False) -> None:
     page.goto(f"{BASE}{path}")
     page.wait_for_load_state("networkidle")
     page.screenshot(path=OUT / f"{name}.png", full_page=full_page)
+
+
+def forget_vendor_answers() -> None:
+    """Empty the running instance's vendor answer cache (Redis of $REDIS_URL, or of the embedded one)."""
+    import redis
+
+    from primesync import embedded
+
+    url = os.environ.get("REDIS_URL") or embedded.read_services(ROOT / ".data")["redis_url"]
+    client = redis.Redis.from_url(url)
+    prefix = os.environ.get("REDIS_KEY_PREFIX", "primesync")
+    for key in client.scan_iter(f"{prefix}:enrich:*:*:*", count=1000):
+        if b":credits:" not in key:
+            client.delete(key)
+
+
+def enrichment_shots(browser) -> None:
+    """A bulk re-enrich caught mid-way (the simulator made slow for it), then the providers page."""
+    sim = f"http://127.0.0.1:{int(BASE.rsplit(':', 1)[1].strip('/')) + 765}/_sim/config"
+    vendors = ("zoominfo", "apollo", "linkedin", "zerobounce")
+    page = browser.new_page(viewport={"width": 1280, "height": 560})
+    log_in(page, "manager@acme.test")
+    forget_vendor_answers()  # re-enriching within the cache TTL asks no vendor: make them answer again
+    requests.post(sim, json={v: {"latency_ms": 2500} for v in vendors}, timeout=5)
+    try:
+        page.goto(f"{BASE}/leads/")
+        page.check("[data-select-all]")
+        page.select_option("#bulk-action", "enrich")
+        page.click("#bulk-bar button[type=submit]")
+        page.wait_for_url("**/enrichment/batches/**")
+        page.wait_for_selector("[data-running]:not([data-running='0'])", timeout=60_000)
+        page.screenshot(path=OUT / "enrichment-batch.png")
+        page.wait_for_selector("[data-finished]", timeout=120_000)
+    finally:
+        requests.post(sim, json={v: {"latency_ms": 0} for v in vendors}, timeout=5)
+    shot(page, "/enrichment/providers/", "providers")
 
 
 def main() -> None:
@@ -55,6 +95,7 @@ def main() -> None:
         phone = browser.new_page(viewport={"width": 390, "height": 800}, is_mobile=True)
         log_in(phone, "rep1@acme.test")
         shot(phone, "/leads/", "leads-phone")
+        enrichment_shots(browser)
         page = browser.new_page(viewport={"width": 1280, "height": 760})
         log_in(page, "admin@primesync.test")
         shot(page, "/admin/leads/lead/", "admin-leads")

@@ -81,3 +81,13 @@ def test_a_cap_is_set_per_team_and_vendor(committed):
         services.vendor_cap_set(team=acme.team, vendor="apollo", monthly_cap=100)
         services.vendor_cap_set(team=acme.team, vendor="apollo", monthly_cap=50)
         assert list(VendorSettings.objects.values_list("vendor", "monthly_cap")) == [("apollo", 50)]
+
+
+def test_teams_whose_requests_wait_with_no_worker_are_found(committed):
+    acme, globex = make_team("acme"), make_team("globex")
+    for ts, minutes in ((acme, 5), (globex, 0)):
+        lead = LeadFactory(team=ts.team)
+        with tenancy.use_team(ts.team):
+            enrichment_request(team=ts.team, by=None, leads=[lead])
+            EnrichmentRequest.objects.update(requested_at=timezone.now() - timedelta(minutes=minutes))
+    assert services.enrichment_teams_waiting() == [acme.team.pk]  # globex's request is fresh: its event is on the way

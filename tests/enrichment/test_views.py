@@ -38,7 +38,7 @@ def test_the_panel_shows_values_sources_the_reason_and_the_candidates(client, ac
     assert "Chief &lt;b&gt;Hacker&lt;/b&gt;" in page and "entered by a person, kept" in page  # typed: kept
     assert f'name="observation" value="{apollo.pk}"' in page and f'value="{zoominfo.pk}"' in page
     assert "<script>Sales" not in page and "VP &lt;script&gt;Sales&lt;/script&gt;" in page
-    assert "zerobounce · 97% sure" in page
+    assert "ZeroBounce · 97% sure" in page and "or Sales Director (ZoomInfo)" in page
 
 
 def test_choosing_a_candidate_writes_it_to_the_lead(client, acme, enriched):
@@ -92,6 +92,7 @@ def test_a_bulk_re_enrich_shows_its_progress(client, acme, globex):
         EnrichmentRequest.objects.filter(pk=first.pk).update(status="done")
     page = client.get(url).content.decode()
     assert "1 of 4 leads done" in page and 'value="1"' in page and 'hx-trigger="every 1s"' in page
+    assert "0 being enriched now, 3 waiting for a worker" in page
     with tenancy.use_team(acme.team):
         EnrichmentRequest.objects.update(status="done")
     fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
@@ -100,3 +101,14 @@ def test_a_bulk_re_enrich_shows_its_progress(client, acme, globex):
     assert client.get(url).status_code == 404
     assert client.get(f"/enrichment/batches/{uuid.uuid4()}/").status_code == 404
     assert client.get("/enrichment/batches/not-a-uuid/").status_code == 404
+
+
+def test_values_read_like_a_person_would_write_them():
+    from decimal import Decimal
+
+    from enrichment.templatetags.enrichment_tags import enriched_value, source_name
+
+    assert [enriched_value(v) for v in (True, False, ["AWS", "Stripe"], 2160000, Decimal("60000000.00"),
+                                        Decimal("12.50"), None, "VP")] == [
+        "Yes", "No", "AWS, Stripe", "2,160,000", "60,000,000", "12.5", "", "VP"]
+    assert source_name("linkedin") == "LinkedIn source" and source_name("person") == "a person"

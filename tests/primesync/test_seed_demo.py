@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from deals.models import Deal, Quota
-from leads.models import Activity, Company, Lead
+from leads.models import Activity, Company, EnrichmentRequest, Lead
 from primesync import tenancy
 from primesync.models import Membership, Team, User
 
@@ -24,6 +24,8 @@ def test_it_seeds_both_teams_once(db):
             assert Deal.objects.values("stage").distinct().count() == 6
             assert Quota.objects.count() == Membership.objects.filter(team=team).count()
             assert Activity.objects.count() > 300
+            # the workers enrich the demo leads in the first minute (enrichment.work_queues)
+            assert EnrichmentRequest.objects.filter(reason="demo", status="pending").count() == Lead.objects.count()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Team.objects.count() == 2
 
