@@ -81,8 +81,11 @@ def main() -> None:
         shot(page, "/pipeline/", "pipeline")
         first_deal = page.locator(".deal-card .deal-name").first.get_attribute("href")
         shot(page, first_deal, "deal")
-        page.goto(f"{BASE}/leads/new/")
-        existing = page.locator("body")  # fill with a lead that exists to show the duplicate warning
+        page.goto(f"{BASE}{first_lead}")
+        panel = page.locator("#enrichment-panel")
+        panel.locator("[data-enrichment-status]").wait_for()
+        panel.screenshot(path=OUT / "lead-enrichment.png")
+        # a new lead with the e-mail of one that exists shows the duplicate warning
         page.goto(f"{BASE}/leads/?sort=name")
         email = page.locator("#lead-rows tr").first.locator("td").nth(3).locator("div").first.inner_text()
         page.goto(f"{BASE}/leads/new/")
@@ -91,7 +94,6 @@ def main() -> None:
         page.locator("#id_email").blur()
         page.wait_for_selector("[data-duplicates]")
         page.screenshot(path=OUT / "new-lead-duplicate.png")
-        del existing
         phone = browser.new_page(viewport={"width": 390, "height": 800}, is_mobile=True)
         log_in(phone, "rep1@acme.test")
         shot(phone, "/leads/", "leads-phone")
