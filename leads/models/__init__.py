@@ -14,6 +14,7 @@ from leads.models.core import (
     LeadStatus,
     SavedView,
 )
+from leads.models.imports import ImportFile, ImportMapping, ImportRowError, ImportStatus, LeadImport, OnDuplicate
 from leads.models.routing import (
     AssignmentDecision,
     AssignmentMember,
@@ -31,3 +32,4 @@ __all__ = [
     "ExportLog", "Lead", "LeadSettings", "LeadSla", "LeadSource", "LeadStatus", "RepAvailability", "SavedView",
     "SentEmail", "Sequence", "SequenceStep", "SlaAction",
 ]
+__all__ += ["ImportFile", "ImportMapping", "ImportRowError", "ImportStatus", "LeadImport", "OnDuplicate"]
