@@ -35,6 +35,18 @@ def decayed(confidence: float, observed_at: datetime, now: datetime, half_life_d
     return confidence * 0.5 ** (age_days / half_life_days)
 
 
+def latest_answers(observations: list[Seen]) -> list[Seen]:
+    """Each source's latest answer about a lead or its company replaces its earlier ones: once an address is
+    re-verified as valid, the old "did you mean" of its typo must not win for want of a newer value.
+    A person's choices all stay."""
+    newest: dict[tuple[str, str], datetime] = {}
+    for seen in observations:
+        key = (seen.source, seen.entity)
+        if seen.source != PERSON and (key not in newest or seen.observed_at > newest[key]):
+            newest[key] = seen.observed_at
+    return [s for s in observations if s.source == PERSON or s.observed_at == newest[(s.source, s.entity)]]
+
+
 def choose(observations: list[Seen], *, now: datetime, half_life_days: float) -> dict[tuple[str, str], Seen]:
     """Per (entity, field): the best observation. Ties go to the newer one, then to the more specific source."""
     best: dict[tuple[str, str], tuple[tuple, Seen]] = {}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pgtrigger
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from primesync import audit
+from leads.models import Lead
+from primesync import audit, events
 from primesync.models import TenantModel
 
 VENDORS = [("zoominfo", "ZoomInfo"), ("apollo", "Apollo"), ("linkedin", "LinkedIn profile source"),
@@ -99,3 +102,66 @@ class VendorSettings(TenantModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "vendor"], name="vendorsettings_team_vendor")]
+
+
+class ReviewStatus(models.TextChoices):
+    NONE = "", "Not in review"
+    OPEN = "open", "Waiting for review"
+    REVIEWED = "reviewed", "Reviewed"
+
+
+class LeadQuality(TenantModel):
+    """What the quality rules did with a lead: the one automatic re-enrichment a low score earns, and
+    its place in the manual review queue. The score and its factors themselves are on the lead."""
+
+    lead = models.OneToOneField("leads.Lead", on_delete=models.CASCADE, related_name="quality")
+    scored_at = models.DateTimeField(default=timezone.now)
+    reenrich_requested_at = models.DateTimeField(null=True, blank=True,
+                                                 help_text="A low score asked for re-enrichment (once)")
+    review_status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.NONE,
+                                     blank=True)
+    review_reason = models.CharField(max_length=300, blank=True)
+    review_queued_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "lead qualities"
+        indexes = [
+            models.Index(fields=["team", "review_queued_at", "id"], condition=Q(review_status="open"),
+                         name="leadquality_review_queue"),
+        ]
+
+
+class QualitySnapshot(TenantModel):
+    """A team's score distribution on one day (the nightly job writes it), for the trend chart."""
+
+    day = models.DateField()
+    histogram = models.JSONField(help_text="Leads per score band of 10 points: [0-9, 10-19, ..., 90-100]")
+    average = models.FloatField()
+    leads = models.PositiveIntegerField()
+    in_review = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "day"], name="qualitysnapshot_team_day")]
+
+
+class LeadContactWatch(Lead):
+    """The lead table as the quality rules see it: a change to what a score reads (email, phone,
+    company, name) emits LEAD_CONTACT_CHANGED. A proxy, so the trigger lives in this app's
+    migrations and the leads app knows nothing of quality."""
+
+    class Meta:
+        proxy = True
+        triggers = [
+            events.outbox_trigger(
+                "outbox_lead_contact_changed", operation=pgtrigger.Update, event_type=events.LEAD_CONTACT_CHANGED,
+                entity_type="lead",
+                payload="jsonb_build_object('email', n.email, 'phone', n.phone, "
+                "'email_changed', o.email IS DISTINCT FROM n.email, 'phone_changed', o.phone IS DISTINCT FROM n.phone)",
+                where="o.email IS DISTINCT FROM n.email OR o.phone IS DISTINCT FROM n.phone "
+                "OR o.company_id IS DISTINCT FROM n.company_id OR o.company_name IS DISTINCT FROM n.company_name "
+                "OR o.first_name IS DISTINCT FROM n.first_name OR o.last_name IS DISTINCT FROM n.last_name",
+            ),
+        ]

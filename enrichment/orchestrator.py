@@ -234,7 +234,7 @@ def _write(team_id: int, leads: list[Lead], keys: dict, answers: Answers, now: d
         email, domain, facts = keys[lead.pk]
         seen_now, detail_of[lead.pk] = _observations(lead=lead, email=email, domain=domain, facts=facts,
                                                      answers=answers, now=now, sink=new_observations)
-        chosen_of[lead.pk] = merge.choose(previous.get(lead.pk, []) + seen_now, now=now,
+        chosen_of[lead.pk] = merge.choose(merge.latest_answers(previous.get(lead.pk, []) + seen_now), now=now,
                                           half_life_days=settings.ENRICHMENT_HALF_LIFE_DAYS)
     companies = _companies_for(team_id, leads, chosen_of)
     changed_leads, changed_companies = [], {}
@@ -311,7 +311,7 @@ def remerge_lead(lead: Lead) -> LeadEnrichment:
                 for o in EnrichmentObservation.objects.filter(team_id=lead.team_id, lead=lead)]
         state = LeadEnrichment.objects.filter(lead=lead).first() or LeadEnrichment(
             team_id=lead.team_id, lead=lead, status=EnrichmentState.PENDING)
-        chosen = merge.choose(seen, now=now, half_life_days=settings.ENRICHMENT_HALF_LIFE_DAYS)
+        chosen = merge.choose(merge.latest_answers(seen), now=now, half_life_days=settings.ENRICHMENT_HALF_LIFE_DAYS)
         companies = _companies_for(lead.team_id, [lead], {lead.pk: chosen})
         changed_companies: dict = {}
         if _apply(lead, state, chosen, companies=companies, changed_companies=changed_companies):
@@ -393,8 +393,10 @@ def _apply_profile(state: LeadEnrichment, chosen) -> None:
     }
     for name in PROFILE_FIELDS:
         seen = chosen.get(("lead", name))
-        if seen is not None:
-            setattr(state, name, _fit(LeadEnrichment, name, seen.value))
+        # a value no source gives any more (the "did you mean" of a corrected typo) is cleared
+        value = _fit(LeadEnrichment, name, seen.value) if seen is not None else \
+            LeadEnrichment._meta.get_field(name).get_default()
+        setattr(state, name, value)
     direct = chosen.get(("lead", "phone_type"))
     if direct is not None:
         state.phone_type = direct.value

@@ -1,4 +1,5 @@
-"""Reading enrichment: a lead's fields with their competitors, vendor health, a bulk batch's progress."""
+"""Reading enrichment: a lead's fields with their competitors, vendor health, a bulk batch's progress,
+and the team's data quality."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from django.utils.dateparse import parse_datetime
 
 from enrichment.breaker import Breaker
 from enrichment.gateway import Gateway
-from enrichment.models import VENDORS, EnrichmentObservation, LeadEnrichment
+from enrichment.models import VENDORS, EnrichmentObservation, LeadEnrichment, LeadQuality, QualitySnapshot, ReviewStatus
 from leads.models import EnrichmentRequest
+from primesync import keyset
 
 LABELS = {
     "title": "Title", "phone": "Phone", "country": "Country", "headline": "Headline", "seniority": "Seniority",
@@ -122,3 +124,56 @@ def batch_progress(*, team_id: int, batch) -> dict:
     total = counts["total"] or 0
     return {**counts, "percent": round(100 * counts["done"] / total) if total else 100, "statuses": statuses,
             "finished": total and counts["done"] == total}
+
+
+# --- data quality ------------------------------------------------------------------------------
+
+QUALITY_QUEUE_ORDER = keyset.Ordering(("review_queued_at",))
+BANDS = (("poor", "below 50", 0, 5), ("fair", "50 to 79", 5, 8), ("good", "80 and up", 8, 10))
+
+
+def quality_distribution(*, team_id: int) -> dict:
+    """The team's scored leads per band of 10 points, with their count and average."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT least(quality_score / 10, 9) AS band, count(*), sum(quality_score) FROM leads_lead "
+            "WHERE team_id = %s AND quality_factors <> '{}'::jsonb GROUP BY band", [team_id])
+        histogram, total, points = [0] * 10, 0, 0
+        for band, count, score_sum in cur.fetchall():
+            histogram[band] = count
+            total += count
+            points += score_sum
+    return {"histogram": histogram, "leads": total, "average": round(points / total, 1) if total else 0.0}
+
+
+def _bands(histogram: list[int]) -> list[dict]:
+    total = sum(histogram) or 1
+    return [{"key": key, "label": label, "count": sum(histogram[lo:hi]),
+             "percent": round(100 * sum(histogram[lo:hi]) / total, 1)} for key, label, lo, hi in BANDS]
+
+
+def quality_overview(*, team_id: int, days: int = 30) -> dict:
+    """What /quality/ charts: today's distribution (live) and the daily snapshots before it."""
+    today = timezone.localdate()
+    now = quality_distribution(team_id=team_id)
+    snapshots = list(QualitySnapshot.objects.filter(team_id=team_id, day__gte=today - timedelta(days=days),
+                                                    day__lt=today).order_by("day"))
+    trend = [{"day": s.day, "average": s.average, "leads": s.leads, "bands": _bands(s.histogram)}
+             for s in snapshots]
+    trend.append({"day": today, "average": now["average"], "leads": now["leads"], "bands": _bands(now["histogram"]),
+                  "live": True})
+    peak = max(now["histogram"]) or 1
+    return {
+        **now,
+        "in_review": LeadQuality.objects.filter(team_id=team_id, review_status=ReviewStatus.OPEN).count(),
+        "bars": [{"label": f"{10 * i}-{10 * i + 9 if i < 9 else 100}", "count": c, "width": round(100 * c / peak)}
+                 for i, c in enumerate(now["histogram"])],
+        "bands": _bands(now["histogram"]),
+        "trend": trend,
+    }
+
+
+def quality_review_queue(*, team_id: int, after: str | None = None, size: int = 50) -> keyset.Page:
+    queue = (LeadQuality.objects.filter(team_id=team_id, review_status=ReviewStatus.OPEN)
+             .select_related("lead", "lead__owner", "lead__enrichment"))
+    return keyset.page(queue, QUALITY_QUEUE_ORDER, after=after, size=size)

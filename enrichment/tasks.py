@@ -34,3 +34,15 @@ def work_queues() -> int:
     for team_id in teams:
         process_pending.delay(team_id)
     return len(teams)
+
+
+@shared_task(name="enrichment.quality_nightly", acks_late=True, reject_on_worker_lost=True, time_limit=3600)
+def quality_nightly() -> int:
+    """Scores decay as data ages (the freshness factor): rescore every team, then keep the day's distribution."""
+    from enrichment.scoring import quality_rescore_team, quality_snapshot
+
+    total = 0
+    for team_id in Team.objects.values_list("pk", flat=True):
+        total += quality_rescore_team(team_id=team_id)
+        quality_snapshot(team_id=team_id)
+    return total

@@ -45,6 +45,7 @@ DEAL_STALE = "DEAL_STALE"
 QUOTA_ALERT = "QUOTA_ALERT"
 SLA_BREACHED = "SLA_BREACHED"
 LEAD_ENRICHED = "LEAD_ENRICHED"
+LEAD_CONTACT_CHANGED = "LEAD_CONTACT_CHANGED"  # email, phone, company or name edited
 
 CONTEXT_SQL = "(SELECT NULLIF(current_setting('pghistory.context_metadata', true), '')::jsonb AS c) AS ctx"
 

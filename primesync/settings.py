@@ -15,6 +15,8 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from celery.schedules import crontab
+
 from primesync import embedded
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -254,6 +256,10 @@ DUPLICATE_THRESHOLDS = {
     "last_name": env_int("DUPLICATE_LAST_NAME", 90),
     "company": env_int("DUPLICATE_COMPANY", 70),
 }
+# Phones typed without a country code are read as numbers of this region (when the lead has no country).
+DUPLICATE_PHONE_REGION = env("DUPLICATE_PHONE_REGION", "US")
+# A block bigger than this (a placeholder phone on thousands of leads) is not one person: the scan skips it.
+DUPLICATE_MAX_BLOCK = env_int("DUPLICATE_MAX_BLOCK", 1000)
 
 # --- Schedules (Celery beat) ------------------------------------------------------------------
 CELERY_BEAT_SCHEDULE = {
@@ -307,3 +313,10 @@ ENRICHMENT_MONTHLY_CAP = env_int("ENRICHMENT_MONTHLY_CAP", 20000)  # billed call
 ENRICHMENT_HALF_LIFE_DAYS = env_int("ENRICHMENT_HALF_LIFE_DAYS", 180)  # confidence halves every 6 months
 CELERY_BEAT_SCHEDULE["retry-partial-enrichment"] = {"task": "enrichment.retry_partial", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["work-enrichment-queues"] = {"task": "enrichment.work_queues", "schedule": 60.0}
+# Quality scores lose their freshness points as data ages: rescore nightly (02:30 server time) and
+# keep the day's score distribution for the /quality/ trend chart.
+CELERY_BEAT_SCHEDULE["quality-nightly"] = {
+    "task": "enrichment.quality_nightly", "schedule": crontab(hour=env_int("QUALITY_NIGHTLY_HOUR", 2), minute=30)}
+# Duplicates: every team's leads are swept nightly (03:15 server time) for pairs missed on create and import.
+CELERY_BEAT_SCHEDULE["duplicates-nightly"] = {
+    "task": "leads.scan_duplicates_nightly", "schedule": crontab(hour=env_int("DUPLICATES_NIGHTLY_HOUR", 3), minute=15)}

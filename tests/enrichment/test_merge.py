@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from enrichment.merge import Seen, choose, decayed, may_write
+from enrichment.merge import Seen, choose, decayed, latest_answers, may_write
 
 NOW = datetime(2026, 11, 24, tzinfo=UTC)
 
@@ -42,3 +42,17 @@ def test_a_value_a_person_typed_is_never_overwritten():
     assert may_write("VP Sales", "VP Sales")  # still what enrichment wrote
     assert not may_write("Head of Revenue", "VP Sales")  # someone changed it
     assert not may_write("Typed by hand", None)
+
+
+def test_a_sources_latest_answer_replaces_its_earlier_ones_but_a_persons_choices_stay():
+    old, new = NOW - timedelta(days=2), NOW
+    observations = [
+        Seen("lead", "email_did_you_mean", "jane@gmail.com", "zerobounce", 0.95, old),
+        Seen("lead", "email_status", "invalid", "zerobounce", 0.95, old),
+        Seen("lead", "email_status", "valid", "zerobounce", 0.95, new),
+        Seen("company", "industry", "Retail", "zoominfo", 0.8, old),  # another entity: its own answer
+        Seen("lead", "title", "CTO", "person", 1.0, old),
+    ]
+    kept = latest_answers(observations)
+    assert sorted((s.field, s.value) for s in kept) == [("email_status", "valid"), ("industry", "Retail"),
+                                                         ("title", "CTO")]
