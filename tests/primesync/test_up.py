@@ -65,7 +65,12 @@ def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
         wait_for(f"{base}/healthz", timeout=180, process=up)
         assert requests.get(f"{base}/readyz", timeout=5).json()["checks"] == {"database": "ok", "redis": "ok"}
 
-        sim = re.search(r"provider simulator on (http://\S+)", "".join(output))
+        sim = None
+        for _ in range(300):  # the simulator's own line may come a moment after the web answers
+            sim = re.search(r"provider simulator on (http://\S+)", "".join(output))
+            if sim:
+                break
+            time.sleep(0.1)
         assert sim and requests.get(f"{sim.group(1)}/_sim/stats", timeout=5).status_code == 200
 
         web = log_in(base, "manager@acme.test", "primesync-demo")

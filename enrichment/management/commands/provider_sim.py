@@ -12,5 +12,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write(f"provider simulator on http://{options['host']}:{options['port']} (faults: /_sim/config)")
+        self.stdout.flush()  # a pipe (honcho) buffers: say where it listens now, not at exit
         uvicorn.run("enrichment.simulator:app", host=options["host"], port=options["port"], log_level="warning",
                     access_log=False, lifespan="off", backlog=4096, timeout_keep_alive=30)
