@@ -1,6 +1,9 @@
-"""Demo: every demo lead waits for enrichment, so the workers fill the panels in the first minute of `make run`."""
+"""Demo: every demo lead waits for enrichment, so the workers fill the panels (and score the leads) in the
+first minute of `make run`; the quality trend gets a past."""
 
-from enrichment.models import LeadEnrichment
+from datetime import timedelta
+
+from enrichment.models import LeadEnrichment, QualitySnapshot
 from leads.models import Lead
 from leads.services import enrichment_request
 from primesync import demo
@@ -11,3 +14,23 @@ def queue_demo_enrichment(ctx: demo.DemoTeam) -> None:
     leads = list(Lead.objects.filter(team=ctx.team).exclude(
         pk__in=LeadEnrichment.objects.filter(team=ctx.team).values("lead_id")))
     enrichment_request(team=ctx.team, by=None, leads=leads, reason="demo")
+
+
+@demo.register(41)
+def seed_quality_history(ctx: demo.DemoTeam) -> None:
+    """Four weeks of nightly snapshots, so the /quality/ trend chart has a past (the nightly job adds a day
+    at a time from now on): a team that cleans its data, poor leads giving way to good ones."""
+    rng, today = ctx.rng, ctx.today
+    total = Lead.objects.filter(team=ctx.team).count() or 1
+    snapshots = []
+    for days_ago in range(28, 0, -1):
+        progress = 1 - days_ago / 28
+        weights = [max(0.2, w + rng.uniform(-0.4, 0.4)) for w in (
+            3 - 2 * progress, 4 - 2 * progress, 5 - 2 * progress, 6 - 2 * progress, 6 - progress,
+            5, 5 + progress, 5 + 3 * progress, 4 + 4 * progress, 2 + 4 * progress)]
+        histogram = [round(total * w / sum(weights)) for w in weights]
+        leads = sum(histogram)
+        average = round(sum((10 * band + 5) * n for band, n in enumerate(histogram)) / leads, 1)
+        snapshots.append(QualitySnapshot(team=ctx.team, day=today - timedelta(days=days_ago), histogram=histogram,
+                                         average=average, leads=leads, in_review=histogram[0] + histogram[1]))
+    QualitySnapshot.objects.bulk_create(snapshots, ignore_conflicts=True)

@@ -57,3 +57,15 @@ def test_a_re_enrichment_is_accepted_once(api, acme, enriched_lead):
 def test_a_rep_may_not_re_enrich_someone_elses_lead(api, acme):
     lead = LeadFactory(team=acme.team, owner=acme.manager)
     assert api(acme.rep).post(f"/api/v1/leads/{lead.pk}/enrich/").status_code == 403
+
+
+def test_the_lead_api_explains_its_quality_score(api, acme, enriched_lead):
+    from enrichment.scoring import quality_rescore
+
+    score = quality_rescore(team_id=acme.team.pk, lead_ids=[enriched_lead.pk])[enriched_lead.pk]
+    body = api(acme.rep).get(f"/api/v1/leads/{enriched_lead.pk}/").json()
+    assert body["quality_score"] == score
+    assert set(body["quality_factors"]) == {"email", "phone", "company", "linkedin", "freshness"}
+    assert body["quality_factors"]["email"] == {"label": "Email verified", "points": 0, "max": 30, "lost": 30,
+                                                "reason": "email not verified yet"}
+    assert sum(f["points"] for f in body["quality_factors"].values()) == score

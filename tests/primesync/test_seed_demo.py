@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from deals.models import Deal, Quota
+from enrichment.models import QualitySnapshot
 from leads.models import Activity, Company, EnrichmentRequest, Lead
 from primesync import tenancy
 from primesync.models import Membership, Team, User
@@ -26,6 +27,7 @@ def test_it_seeds_both_teams_once(db):
             assert Activity.objects.count() > 300
             # the workers enrich the demo leads in the first minute (enrichment.work_queues)
             assert EnrichmentRequest.objects.filter(reason="demo", status="pending").count() == Lead.objects.count()
+            assert QualitySnapshot.objects.count() == 28  # four weeks of the quality trend
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Team.objects.count() == 2
 
