@@ -115,7 +115,8 @@ class LeadQuality(TenantModel):
     its place in the manual review queue. The score and its factors themselves are on the lead."""
 
     lead = models.OneToOneField("leads.Lead", on_delete=models.CASCADE, related_name="quality")
-    scored_at = models.DateTimeField(default=timezone.now)
+    scored_at = models.DateTimeField(default=timezone.now,
+                                     help_text="When the score or the rules' verdict last changed")
     reenrich_requested_at = models.DateTimeField(null=True, blank=True,
                                                  help_text="A low score asked for re-enrichment (once)")
     review_status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.NONE,

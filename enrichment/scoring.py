@@ -73,10 +73,12 @@ def quality_rescore(*, team_id: int, lead_ids: list[int]) -> dict[int, int]:
                 lead.quality_score, lead.quality_factors = score, factors
                 rescored.append(lead)
             state = getattr(lead, "quality", None) or LeadQuality(team_id=team_id, lead=lead)
+            before = None if state.pk is None else _rule_state(state)
             if _apply_rules(state, score, factors, facts, now=now, waiting=lead.pk in waiting):
                 reenrich.append(lead)
-            state.scored_at = now
-            states.append(state)
+            if lead in rescored or _rule_state(state) != before:  # the nightly pass rewrites only what moved
+                state.scored_at = now
+                states.append(state)
         # updated_at is left alone: a score is not an edit of the lead (freshness reads updated_at)
         bulk.update(Lead, rescored, ["quality_score", "quality_factors"])
         fields = ["scored_at", "reenrich_requested_at", "review_status", "review_reason", "review_queued_at",
@@ -85,6 +87,10 @@ def quality_rescore(*, team_id: int, lead_ids: list[int]) -> dict[int, int]:
         if reenrich:
             enrichment_request(team=Team(pk=team_id), by=None, leads=reenrich, reason="low quality")
     return scores
+
+
+def _rule_state(state: LeadQuality) -> tuple:
+    return (state.reenrich_requested_at, state.review_status, state.review_reason, state.review_queued_at)
 
 
 def _apply_rules(state: LeadQuality, score: int, factors: dict, facts, *, now, waiting: bool) -> bool:

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
             name='LeadQuality',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scored_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('scored_at', models.DateTimeField(default=django.utils.timezone.now, help_text="When the score or the rules' verdict last changed")),
                 ('reenrich_requested_at', models.DateTimeField(blank=True, help_text='A low score asked for re-enrichment (once)', null=True)),
                 ('review_status', models.CharField(blank=True, choices=[('', 'Not in review'), ('open', 'Waiting for review'), ('reviewed', 'Reviewed')], default='', max_length=10)),
                 ('review_reason', models.CharField(blank=True, max_length=300)),
