@@ -8,6 +8,21 @@ from leads.models import Lead
 from leads.services import enrichment_request
 from primesync import demo
 
+MESSY = [  # what badge scans and hurried typing leave behind, for the quality queue and "did you mean"
+    ("Priya", "Raman", "", "Badge scan, booth 14"), ("Tom", "Keller", "", "Badge scan, booth 14"),
+    ("Lena", "Berg", "", "Northwind"), ("Omar", "Haddad", "", ""), ("Chen", "Wei", "", "Contoso"),
+    ("Jane", "Roe", "jane.roe@gmial.com", ""), ("Sam", "Ortiz", "sam.ortiz@yaho.com", ""),
+    ("Ada", "Nwosu", "ada.nwosu@hotmial.com", ""), ("Max", "Vogel", "maxv@mailinator.com", ""),
+]
+
+
+@demo.register(39)
+def seed_messy_leads(ctx: demo.DemoTeam) -> None:
+    Lead.objects.bulk_create([
+        Lead(team=ctx.team, first_name=first, last_name=last, email=email, company_name=company,
+             owner=ctx.reps[i % len(ctx.reps)], source="event", created_at=ctx.moment(i % 5))
+        for i, (first, last, email, company) in enumerate(MESSY)])
+
 
 @demo.register(40)
 def queue_demo_enrichment(ctx: demo.DemoTeam) -> None:

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from enrichment import merge
 from enrichment.gateway import Gateway, Outcome
-from enrichment.models import EnrichmentObservation, EnrichmentState, LeadEnrichment
+from enrichment.models import EnrichmentCall, EnrichmentObservation, EnrichmentState, LeadEnrichment
 from enrichment.providers import apollo, linkedin, local, zerobounce, zoominfo
 from enrichment.providers.base import AuthFailed, HttpResponse, Match, new_session
 from leads.models import Company, Lead
@@ -222,6 +222,19 @@ def enrich_leads(team_id: int, lead_ids: list[int]) -> dict[int, str]:
     return statuses
 
 
+def _forget_unknown_calls(observations: list[dict]) -> None:
+    """A cached answer names the call that fetched it; that call may belong to another team (the cache is
+    shared, the call log is not) or be gone (the database was restored, the cache was not). Such an
+    observation keeps its value without a reference it may not hold."""
+    call_ids = {o["call_id"] for o in observations if o["call_id"]}
+    if not call_ids:
+        return
+    known = set(EnrichmentCall.objects.filter(pk__in=call_ids).values_list("pk", flat=True))  # this team's, by RLS
+    for o in observations:
+        if o["call_id"] not in known:
+            o["call_id"] = None
+
+
 def _write(team_id: int, leads: list[Lead], keys: dict, answers: Answers, now: datetime) -> dict[int, str]:
     lead_ids = [lead.pk for lead in leads]
     previous: dict[int, list[merge.Seen]] = {}
@@ -250,6 +263,7 @@ def _write(team_id: int, leads: list[Lead], keys: dict, answers: Answers, now: d
         state.enriched_at = now
         states[lead.pk] = state
         statuses[lead.pk] = state.status
+    _forget_unknown_calls(new_observations)
     bulk.insert(EnrichmentObservation, new_observations, OBSERVATION_COLUMNS)
     bulk.update(Company, list(changed_companies.values()), [*COMPANY_FIELDS, "updated_at"])
     bulk.update(Lead, changed_leads, [*LEAD_FIELDS, "company", "updated_at"])

@@ -121,3 +121,19 @@ def test_leads_of_another_team_are_not_touched(committed, simulator):
     assert enrich_leads(acme.team.pk, [theirs.pk]) == {}
     with tenancy.use_team(globex.team):
         assert not LeadEnrichment.objects.exists()
+
+
+def test_a_cached_answer_never_points_at_another_teams_call_or_a_call_that_is_gone(committed, simulator):
+    acme, globex = make_team("acme"), make_team("globex")
+    first = LeadFactory(team=acme.team, email="shared.person@initech.example")
+    enrich_leads(acme.team.pk, [first.pk])
+    again = LeadFactory(team=globex.team, email="shared.person@initech.example")
+    assert enrich_leads(globex.team.pk, [again.pk]) == {again.pk: "enriched"}  # from the shared answer cache
+    with tenancy.use_team(globex.team):
+        assert not EnrichmentCall.objects.exists()  # globex paid for nothing
+        assert not EnrichmentObservation.objects.filter(lead=again, call__isnull=False).exists()
+    with tenancy.use_team(acme.team):
+        EnrichmentObservation.objects.update(call=None)
+        EnrichmentCall.objects.all().delete()  # as after restoring a database older than the cache
+    later = LeadFactory(team=acme.team, email="shared.person@initech.example")
+    assert enrich_leads(acme.team.pk, [later.pk]) == {later.pk: "enriched"}
