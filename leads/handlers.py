@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from leads import services, sla
+from leads import duplicates, services, sla
 from leads.assignment import lead_assign
 from leads.models import Lead, SlaAction
 from leads.sequences import enrollments_stop
@@ -60,3 +60,24 @@ def stop_sequences_on_reply(event) -> None:
     payload = event.payload
     if payload.get("lead_id") and payload.get("kind") == "email" and payload.get("direction") == "in":
         enrollments_stop(lead_id=payload["lead_id"], reason="replied")
+
+
+@events.handler(events.LEAD_CREATED)
+def find_duplicates_of_new_lead(event) -> None:
+    """A new lead is checked against the team's leads; an import's leads are checked in bulk when it ends."""
+    if event.payload.get("source") != "import":
+        duplicates.scan(team_id=event.team_id, lead_ids=[event.entity_id])
+
+
+@events.handler(events.LEAD_CONTACT_CHANGED)
+def refresh_duplicates_of_edited_lead(event) -> None:
+    """An edited email, phone, name or company may make or unmake a pair (an import rescans its own leads)."""
+    if (event.context or {}).get("source") != "import":
+        duplicates.scan(team_id=event.team_id, lead_ids=[event.entity_id])
+
+
+@events.handler(events.LEAD_MERGED, events.LEAD_MERGE_UNDONE)
+def refresh_duplicates_after_merge(event) -> None:
+    """The survivor has new values after a merge; after an undo both leads are back as they were."""
+    other = event.payload.get("survivor_id")
+    duplicates.scan(team_id=event.team_id, lead_ids=[event.entity_id, *([other] if other else [])])

@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import timezone
-from rapidfuzz import fuzz
 
+from leads.duplicates import lead_matches
 from leads.models import OPEN_LEAD_STATUSES, Activity, ActivityKind, Company, EnrichmentRequest, Lead
-from leads.search import phone_key, tsquery_for
+from leads.search import tsquery_for
 from primesync import keyset
 from primesync.keyset import Ordering
 
@@ -99,29 +97,14 @@ def lead_possible_duplicates(
     *, team, email: str = "", phone: str = "", first_name: str = "", last_name: str = "", company_name: str = "",
     exclude_id: int | None = None, limit: int = 5,
 ) -> list[tuple[Lead, str]]:
-    """Leads that look like the one being entered: same email, same phone, or a similar name at the
-    same company. Returns (lead, why) pairs. Candidates come from indexes; names are scored by rapidfuzz.
+    """Leads that look like the one being entered, as (lead, why) pairs, most likely first.
+
+    The same finder as the duplicates queue (leads.duplicates): normalised keys, then rapidfuzz.
     """
-    found: dict[int, tuple[Lead, str]] = {}
-    base = Lead.objects.filter(team=team).exclude(pk=exclude_id).select_related("owner")
-    email = (email or "").strip().lower()
-    if email:
-        for lead in base.annotate(email_lc=Lower("email")).filter(email_lc=email)[:limit]:
-            found.setdefault(lead.pk, (lead, "same email"))
-    key = phone_key(phone)
-    if len(key) >= 7:
-        for lead in base.filter(search_document__tsquery=f"'{key}'")[:limit]:
-            found.setdefault(lead.pk, (lead, "same phone"))
-    company = (company_name or "").strip().lower()
-    if company and (first_name or last_name):
-        thresholds = settings.DUPLICATE_THRESHOLDS
-        candidates = base.annotate(company_lc=Lower("company_name")).filter(company_lc=company)[:200]
-        for lead in candidates:
-            first_score = fuzz.ratio(first_name.lower(), lead.first_name.lower())
-            last_score = fuzz.ratio(last_name.lower(), lead.last_name.lower())
-            if first_score >= thresholds["first_name"] and last_score >= thresholds["last_name"]:
-                found.setdefault(lead.pk, (lead, "similar name at the same company"))
-    return list(found.values())[:limit]
+    values = {"email": email, "phone": phone, "first_name": first_name, "last_name": last_name,
+              "company_name": company_name}
+    matches = lead_matches(team=team, values=values, exclude_id=exclude_id, limit=limit)
+    return [(lead, ", ".join(match.reasons)) for lead, match in matches]
 
 
 def lead_open_enrichment(*, lead) -> EnrichmentRequest | None:

@@ -49,3 +49,15 @@ urlpatterns += [
     path("sequences/<int:pk>/", views_sequences.sequence_edit, name="sequence-edit"),
     path("leads/<int:pk>/enroll/", views_sequences.lead_enroll, name="lead-enroll"),
 ]
+
+from leads import views_duplicates  # noqa: E402
+
+urlpatterns += [
+    path("duplicates/", views_duplicates.duplicate_queue, name="duplicate-queue"),
+    path("duplicates/count/", views_duplicates.duplicate_count, name="duplicate-count"),
+    path("duplicates/<int:pk>/", views_duplicates.duplicate_compare, name="duplicate-compare"),
+    path("duplicates/<int:pk>/merge/", views_duplicates.duplicate_merge, name="duplicate-merge"),
+    path("duplicates/<int:pk>/dismiss/", views_duplicates.duplicate_dismiss, name="duplicate-dismiss"),
+    path("duplicates/merges/", views_duplicates.merge_list, name="merge-list"),
+    path("duplicates/merges/<int:pk>/undo/", views_duplicates.merge_undo, name="merge-undo"),
+]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from leads import exports, selectors, services
 from leads.forms import ActivityForm, BulkForm, CompanyForm, LeadFilterForm, LeadForm, SavedViewForm
+from leads.merge import can_undo, lead_merge_history
 from leads.models import Activity, Lead, SavedView
 from leads.views_catalog import BUILTIN_VIEWS, active_view
 from primesync.errors import DomainError
@@ -222,6 +223,9 @@ def lead_page_context(request, lead: Lead) -> dict:
     from leads.views_sequences import lead_sequences_context
 
     activities = list(lead.activities.select_related("created_by", "assigned_to").order_by("-occurred_at")[:100])
+    merges = lead_merge_history(lead=lead)
+    for m in merges.active:
+        m.undoable = can_undo(request.seat, m, survivor=lead)
     return lead_sequences_context(lead) | {
         "lead": lead,
         "can_edit": can_edit(request.seat, lead),
@@ -229,7 +233,8 @@ def lead_page_context(request, lead: Lead) -> dict:
             render_field(request, lead, spec, reverse("lead-field", args=[lead.pk, name]))
             for name, spec in LEAD_INLINE_FIELDS.items()
         ],
-        "timeline": build_timeline(lead, activities),
+        "timeline": build_timeline(lead, activities, absorbed=merges.absorbed, notes=merges.entries),
+        "merges": merges.active,
         "open_tasks": [a for a in activities if a.kind == "task" and a.completed_at is None],
         "activity_form": ActivityForm(),
         "deals": list(lead.deals.select_related("stage").order_by("-id")),

@@ -14,6 +14,17 @@ def changes_for(obj) -> list[audit.Change]:
     return audit.changes_from_events(events, audit.tracked_fields(type(obj)))
 
 
+def changes_for_ids(model, ids) -> dict[int, list[audit.Change]]:
+    """Oldest first, per object: the recorded changes of objects of ``model`` by id, even deleted ones
+    (a lead merged into another: the survivor's timeline shows its history)."""
+    events = model.events.rel.related_model.objects.filter(pgh_obj_id__in=list(ids)).order_by("pgh_id")
+    by_object: dict[int, list] = {}
+    for event in events:
+        by_object.setdefault(event.pgh_obj_id, []).append(event)
+    fields = audit.tracked_fields(model)
+    return {pk: audit.changes_from_events(rows, fields) for pk, rows in by_object.items()}
+
+
 def users_by_id(ids) -> dict[int, User]:
     ids = {i for i in ids if i}
     return {u.pk: u for u in User.objects.filter(pk__in=ids)} if ids else {}

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 
-from primesync.history import changes_for, users_by_id
+from primesync.history import changes_for, changes_for_ids, users_by_id
 
 SOURCE_LABELS = {
     "web": "in the app", "api": "through the API", "admin": "in Django admin", "import": "by an import",
@@ -26,11 +26,13 @@ class FieldChange:
 @dataclass
 class Entry:
     at: datetime
-    kind: str  # "activity", "created", "changed"
+    kind: str  # "activity", "created", "changed", "note"
     who: str = ""
     source: str = ""
     activity: object | None = None
     changes: list[FieldChange] = field(default_factory=list)
+    text: str = ""  # a note's text (a merge, an undo)
+    subject: str = ""  # set when the history is another record's, merged into this one
 
     @property
     def source_label(self) -> str:
@@ -75,9 +77,19 @@ def _text(shown, name: str, value) -> str:
     return shown.get((name, value), str(value))
 
 
-def build_timeline(obj: models.Model, activities: list) -> list[Entry]:
-    """Merge ``activities`` (anything with ``occurred_at`` and ``created_by``) with ``obj``'s history."""
+def build_timeline(
+    obj: models.Model, activities: list, *, absorbed: dict[int, str] | None = None, notes: list[Entry] = ()
+) -> list[Entry]:
+    """Merge ``activities`` (anything with ``occurred_at`` and ``created_by``) with ``obj``'s history.
+
+    ``absorbed``: records of the same model merged into ``obj`` (id -> name); their history is
+    included, marked with their name. ``notes``: entries the caller made (a merge, an undo).
+    """
     changes = changes_for(obj)
+    subjects = {c.event_id: "" for c in changes}
+    for pk, merged_changes in changes_for_ids(type(obj), absorbed).items() if absorbed else ():
+        changes += merged_changes
+        subjects.update({c.event_id: absorbed[pk] for c in merged_changes})
     shown, users = _readable(type(obj), changes)
     by_event: dict[int, Entry] = {}
     for c in changes:
@@ -86,13 +98,15 @@ def build_timeline(obj: models.Model, activities: list) -> list[Entry]:
         user = users.get(c.user_id)
         who = user.display_name if user else ""
         kind = "created" if c.action == "insert" else "changed"
-        entry = by_event.setdefault(c.event_id, Entry(at=c.at, kind=kind, who=who, source=c.source))
+        entry = by_event.setdefault(
+            c.event_id, Entry(at=c.at, kind=kind, who=who, source=c.source, subject=subjects[c.event_id])
+        )
         if kind == "changed":
             f = type(obj)._meta.get_field(c.field)
             entry.changes.append(FieldChange(
                 label=str(f.verbose_name).capitalize(), old=_text(shown, f.name, c.old), new=_text(shown, f.name, c.new)
             ))
-    entries = list(by_event.values())
+    entries = [*by_event.values(), *notes]
     entries += [
         Entry(at=a.occurred_at, kind="activity", who=a.created_by.display_name if a.created_by else "", activity=a)
         for a in activities

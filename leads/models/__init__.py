@@ -14,6 +14,7 @@ from leads.models.core import (
     LeadStatus,
     SavedView,
 )
+from leads.models.duplicates import DuplicateCandidate, DuplicateStatus, LeadMerge
 from leads.models.imports import ImportFile, ImportMapping, ImportRowError, ImportStatus, LeadImport, OnDuplicate
 from leads.models.routing import (
     AssignmentDecision,
@@ -33,3 +34,4 @@ __all__ = [
     "SentEmail", "Sequence", "SequenceStep", "SlaAction",
 ]
 __all__ += ["ImportFile", "ImportMapping", "ImportRowError", "ImportStatus", "LeadImport", "OnDuplicate"]
+__all__ += ["DuplicateCandidate", "DuplicateStatus", "LeadMerge"]

@@ -14,6 +14,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from leads.models import keys
 from primesync import audit, events
 from primesync.models import TenantModel
 
@@ -146,6 +147,13 @@ class Lead(TenantModel):
             # GIN cannot lead with team_id without btree_gin (absent from the embedded server);
             # the team filter is applied to the bitmap by row-level security and the query.
             GinIndex(fields=["search_document"], name="lead_search"),
+            # duplicate candidates are looked up by normalised keys (see leads/models/keys.py)
+            models.Index("team", keys.phone_key("phone"), condition=~Q(phone=""), name="lead_team_phone_key"),
+            models.Index("team", keys.email_domain_key("email"), condition=~Q(email=""), name="lead_team_email_domain"),
+            models.Index("team", keys.company_key("company_name"), condition=~Q(company_name=""),
+                         name="lead_team_company_key"),
+            models.Index("team", keys.name_key("first_name", "last_name"), condition=~Q(last_name=""),
+                         name="lead_team_name_key"),
         ]
         triggers = [
             events.outbox_trigger(

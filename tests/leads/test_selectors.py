@@ -73,7 +73,9 @@ def test_it_sorts_by_name(acme):
 
 def test_possible_duplicates_by_email_phone_and_similar_name(acme):
     same_email = LeadFactory(team=acme.team, email="jane@acme.example", phone="")
-    same_phone = LeadFactory(team=acme.team, email="x@y.example", phone="(415) 555-0123")
+    # a phone shared by clearly different people is an office line, not a duplicate: same_phone is "Jon Smith"
+    same_phone = LeadFactory(team=acme.team, email="x@y.example", phone="(415) 555-0123", first_name="Jon",
+                             last_name="Smith")
     similar = LeadFactory(team=acme.team, email="", phone="", first_name="Jonathan", last_name="Smith",
                           company_name="Initech")
     LeadFactory(team=acme.team, email="", phone="", first_name="Maria", last_name="Smith", company_name="Initech")
@@ -84,7 +86,7 @@ def test_possible_duplicates_by_email_phone_and_similar_name(acme):
         )
     assert {(lead.pk, why) for lead, why in found} == {
         (same_email.pk, "same email"), (same_phone.pk, "same phone"),
-        (similar.pk, "similar name at the same company"),
+        (similar.pk, "name 94% at the same company"),
     }
 
 
