@@ -31,21 +31,24 @@ def queue_demo_enrichment(ctx: demo.DemoTeam) -> None:
     enrichment_request(team=ctx.team, by=None, leads=leads, reason="demo")
 
 
+# Share of leads per band of 10 points four weeks ago, and where a team that cleans its data ends up.
+HISTORY_FROM = (3, 4, 6, 6, 6, 10, 15, 15, 10, 25)
+HISTORY_TO = (0, 0, 1, 0, 0, 3, 10, 14, 9, 63)
+
+
 @demo.register(41)
 def seed_quality_history(ctx: demo.DemoTeam) -> None:
     """Four weeks of nightly snapshots, so the /quality/ trend chart has a past (the nightly job adds a day
-    at a time from now on): a team that cleans its data, poor leads giving way to good ones."""
-    rng, today = ctx.rng, ctx.today
+    at a time from now on): poor leads giving way to good ones."""
     total = Lead.objects.filter(team=ctx.team).count() or 1
     snapshots = []
     for days_ago in range(28, 0, -1):
         progress = 1 - days_ago / 28
-        weights = [max(0.2, w + rng.uniform(-0.4, 0.4)) for w in (
-            3 - 2 * progress, 4 - 2 * progress, 5 - 2 * progress, 6 - 2 * progress, 6 - progress,
-            5, 5 + progress, 5 + 3 * progress, 4 + 4 * progress, 2 + 4 * progress)]
+        weights = [max(0.0, a + (b - a) * progress + ctx.rng.uniform(-0.8, 0.8)) for a, b in
+                   zip(HISTORY_FROM, HISTORY_TO, strict=True)]
         histogram = [round(total * w / sum(weights)) for w in weights]
         leads = sum(histogram)
         average = round(sum((10 * band + 5) * n for band, n in enumerate(histogram)) / leads, 1)
-        snapshots.append(QualitySnapshot(team=ctx.team, day=today - timedelta(days=days_ago), histogram=histogram,
-                                         average=average, leads=leads, in_review=histogram[0] + histogram[1]))
+        snapshots.append(QualitySnapshot(team=ctx.team, day=ctx.today - timedelta(days=days_ago), histogram=histogram,
+                                         average=average, leads=leads, in_review=sum(histogram[:5]) // 3))
     QualitySnapshot.objects.bulk_create(snapshots, ignore_conflicts=True)

@@ -68,6 +68,17 @@ def enrichment_shots(browser) -> None:
     shot(page, "/enrichment/providers/", "providers")
 
 
+def quality_shots(browser) -> None:
+    """/quality/ as a manager sees it, and a lead whose score says what to fix (a mistyped address)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    log_in(page, "manager@acme.test")
+    shot(page, "/quality/", "quality")
+    page.goto(f"{BASE}/leads/?q=gmial")
+    page.locator("#lead-rows a").first.click()
+    page.locator("#enrichment-panel [data-did-you-mean]").wait_for()
+    page.locator(".record-side").screenshot(path=OUT / "lead-quality.png")
+
+
 def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -98,6 +109,7 @@ def main() -> None:
         log_in(phone, "rep1@acme.test")
         shot(phone, "/leads/", "leads-phone")
         enrichment_shots(browser)
+        quality_shots(browser)
         page = browser.new_page(viewport={"width": 1280, "height": 760})
         log_in(page, "admin@primesync.test")
         shot(page, "/admin/leads/lead/", "admin-leads")
