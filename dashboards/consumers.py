@@ -13,7 +13,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.template.loader import render_to_string
 
-from dashboards.live import board_group, user_group
+from dashboards.live import board_group, dashboard_frame, dashboard_group, user_group
 from primesync import broadcast, tenancy
 from primesync.tenancy import SESSION_TEAM_KEY
 
@@ -59,6 +59,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
             f"{k}={v}" for k, values in query.items() if k not in ("board",) for v in values if v
         )
         self.joined = [user_group(user.pk)]
+        if query.get("dashboard"):
+            self.joined.append(dashboard_group(self.seat.team.pk))
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         self.topic = board_group(self.seat.team.pk) if self.board_id else None
@@ -90,6 +92,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def on_resync(self) -> None:
         """Broadcasts may have been missed (the hub lost Redis): the page reloads its columns."""
         await self.send(text_data=RESYNC_FRAME)
+
+    async def dashboard_refresh(self, message):
+        """Metrics changed: a manager's dashboard reloads them; a rep's only when the change touches their deals."""
+        owners = message.get("owner_ids") or []
+        if self.is_manager or not owners or self.user_id in owners:
+            await self.send(text_data=dashboard_frame(message["metrics"]))
 
     async def notification_push(self, message):
         await self.send(text_data=message["html"])

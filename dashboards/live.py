@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
+from dashboards.metrics import store
 from dashboards.models import Notification
 from deals.models import Deal
 from deals.selectors import pipeline_stages_with_totals
@@ -70,3 +71,36 @@ def render_notification(event) -> list[tuple[str, dict]]:
                                          read_at__isnull=True).count()
     html = render_to_string("dashboards/_notification_push.html", {"notification": notification, "unread": unread})
     return [(user_group(notification.user_id), {"type": "notification.push", "html": html})]
+
+
+# --- the dashboard -----------------------------------------------------------------------------
+
+
+def dashboard_group(team_id: int) -> str:
+    return f"dashboard.team.{team_id}"
+
+
+@events.live_renderer(events.DEAL_CREATED, events.DEAL_STAGE_CHANGED, events.DEAL_UPDATED, events.DEAL_DELETED)
+def signal_deal_metrics(event) -> list[tuple[str, dict]]:
+    """Open dashboards reload their active-deals figure (its totals changed with the deal, in the same commit)."""
+    return [(dashboard_group(event.team_id), {"type": "dashboard.refresh", "metrics": ["active_deals"],
+                                              "owner_ids": _owners(event)})]
+
+
+@events.live_renderer(events.LEAD_CREATED, events.ACTIVITY_LOGGED, events.SLA_BREACHED)
+def signal_response_time(event) -> list[tuple[str, dict]]:
+    """A new lead, a first touch or a breach changes the response time: its cached values become old."""
+    if event.type == events.ACTIVITY_LOGGED and not (event.payload or {}).get("lead_id"):
+        return []
+    store.bump(event.team_id, "lead_response_time")
+    return [(dashboard_group(event.team_id), {"type": "dashboard.refresh", "metrics": ["lead_response_time"],
+                                              "owner_ids": []})]
+
+
+def _owners(event) -> list[int]:
+    payload = event.payload or {}
+    return [i for i in {payload.get("owner_id"), payload.get("from_owner_id")} if i]
+
+
+def dashboard_frame(metrics: list[str]) -> str:
+    return f'<div id="dash-signal" hx-swap-oob="true" hidden data-refresh="{" ".join(metrics)}"></div>'

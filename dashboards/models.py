@@ -1,4 +1,5 @@
-"""Notifications: what the system tells a person (a lead assigned, an email opened, a deal gone stale)."""
+"""Notifications (what the system tells a person), and what the dashboards read: per-stage totals and stage
+changes kept by the deal table's triggers, and metric snapshots computed in the background."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from deals.models import Deal
 from primesync import events
 from primesync.models import TenantModel
 
@@ -41,3 +43,122 @@ class Notification(TenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- pipeline metrics --------------------------------------------------------------------------
+# The deal table's triggers keep these in the same transaction as the deal change, so a total read
+# at any moment equals a direct count over the deals (tests/dashboards/test_consistency.py).
+
+DEAL_TOTALS_SQL = """
+INSERT INTO dashboards_dealstagetotal (team_id, pipeline_id, stage_id, owner_id, deals, amount)
+SELECT team_id, pipeline_id, stage_id, owner_id, sum(n), sum(amount) FROM ({rows}) AS changes
+GROUP BY team_id, pipeline_id, stage_id, owner_id
+HAVING sum(n) <> 0 OR sum(amount) <> 0
+ORDER BY team_id, stage_id, owner_id NULLS FIRST
+ON CONFLICT (team_id, stage_id, owner_id) DO UPDATE
+SET deals = dashboards_dealstagetotal.deals + excluded.deals,
+    amount = dashboards_dealstagetotal.amount + excluded.amount;
+"""
+_PLUS = "SELECT team_id, pipeline_id, stage_id, owner_id, 1 AS n, amount FROM {table}"
+_MINUS = "SELECT team_id, pipeline_id, stage_id, owner_id, -1 AS n, -amount AS amount FROM {table}"
+_MOVED = ("SELECT o.id FROM old_values o JOIN new_values n ON o.id = n.id WHERE (o.stage_id, o.pipeline_id, "
+          "o.owner_id, o.amount) IS DISTINCT FROM (n.stage_id, n.pipeline_id, n.owner_id, n.amount)")
+
+# Every entry of a deal into a stage (its creation included), with how long it sat in the one it left.
+STAGE_CHANGES_SQL = """
+INSERT INTO dashboards_dealstagechange (team_id, deal_id, pipeline_id, from_stage_id, to_stage_id, owner_id,
+                                        amount, changed_at, seconds_in_from_stage)
+SELECT n.team_id, n.id, n.pipeline_id, {from_stage}, n.stage_id, n.owner_id, n.amount, {changed_at}, {seconds}
+FROM {source};
+"""
+
+
+_ENTERED = "CASE WHEN n.stage_entered_at > o.stage_entered_at THEN n.stage_entered_at ELSE clock_timestamp() END"
+
+
+def _trigger(name: str, operation, sql: str, referencing) -> pgtrigger.Trigger:
+    return pgtrigger.Trigger(name=name, level=pgtrigger.Statement, when=pgtrigger.After, operation=operation,
+                             referencing=referencing, func=pgtrigger.Func(sql + " RETURN NULL;"))
+
+
+class DealStageTotal(TenantModel):
+    """Deals and their amount per stage and owner: what the active-deals metric and the board totals read."""
+
+    pipeline = models.ForeignKey("deals.Pipeline", on_delete=models.CASCADE, related_name="+")
+    stage = models.ForeignKey("deals.Stage", on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+",
+                              db_constraint=False)  # a deal's owner may be deleted; its total stays until moved
+    deals = models.IntegerField(default=0)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "stage", "owner"], nulls_distinct=False,
+                                               name="dealstagetotal_team_stage_owner")]
+
+
+class DealStageChange(TenantModel):
+    """A deal entered a stage (appended by trigger): conversion and velocity are computed from these."""
+
+    deal = models.ForeignKey("deals.Deal", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    pipeline = models.ForeignKey("deals.Pipeline", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    from_stage = models.ForeignKey("deals.Stage", null=True, on_delete=models.CASCADE, related_name="+",
+                                   db_constraint=False)
+    to_stage = models.ForeignKey("deals.Stage", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+",
+                              db_constraint=False)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    changed_at = models.DateTimeField()
+    seconds_in_from_stage = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["team", "changed_at"], name="dealstagechange_team_at"),
+            models.Index(fields=["team", "deal", "changed_at"], name="dealstagechange_team_deal"),
+        ]
+
+
+class DealMetricsWatch(Deal):
+    """The deal table as the dashboards see it: a proxy, so its triggers live in this app's migrations and the
+    deals app knows nothing of metrics."""
+
+    class Meta:
+        proxy = True
+        triggers = [
+            _trigger("dash_totals_insert", pgtrigger.Insert,
+                     DEAL_TOTALS_SQL.format(rows=_PLUS.format(table="new_values")),
+                     pgtrigger.Referencing(new="new_values")),
+            _trigger("dash_totals_delete", pgtrigger.Delete,
+                     DEAL_TOTALS_SQL.format(rows=_MINUS.format(table="old_values")),
+                     pgtrigger.Referencing(old="old_values")),
+            _trigger("dash_totals_update", pgtrigger.Update, DEAL_TOTALS_SQL.format(
+                rows=f"{_MINUS.format(table='old_values')} WHERE id IN ({_MOVED}) UNION ALL "
+                     f"{_PLUS.format(table='new_values')} WHERE id IN ({_MOVED})"),
+                     pgtrigger.Referencing(old="old_values", new="new_values")),
+            _trigger("dash_stage_entered", pgtrigger.Insert, STAGE_CHANGES_SQL.format(
+                from_stage="NULL::bigint", changed_at="n.stage_entered_at", seconds="NULL::bigint",
+                source="new_values n"),
+                     pgtrigger.Referencing(new="new_values")),
+            _trigger("dash_stage_changed", pgtrigger.Update, STAGE_CHANGES_SQL.format(
+                # a move made without the service (raw SQL, admin) may leave stage_entered_at as it was
+                from_stage="o.stage_id", changed_at=_ENTERED,
+                seconds=f"greatest(0, extract(epoch FROM {_ENTERED} - o.stage_entered_at))::bigint",
+                source="old_values o JOIN new_values n ON o.id = n.id WHERE o.stage_id IS DISTINCT FROM n.stage_id"),
+                     pgtrigger.Referencing(old="old_values", new="new_values")),
+        ]
+
+
+class MetricSnapshot(TenantModel):
+    """A metric computed in the background (velocity hourly, the forecast daily), for the team (owner null) or
+    one rep. The forecast keeps one row a day: its trend is these rows."""
+
+    metric = models.CharField(max_length=40)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    period = models.CharField(max_length=40, help_text="The period the value is about, e.g. 2026-Q4")
+    value = models.JSONField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "metric", "owner", "day", "period"],
+                                               nulls_distinct=False, name="metricsnapshot_unique")]
+        indexes = [models.Index(fields=["team", "metric", "day"], name="metricsnapshot_team_metric_day")]

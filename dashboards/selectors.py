@@ -1,14 +1,27 @@
-"""What a rep's day holds: tasks due, new leads, deals that need a next step."""
+"""What a rep's day holds (tasks due, new leads, deals that need a next step), and the dashboard's metrics
+gathered from where each is kept."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
+from dashboards.metrics import store
+from dashboards.metrics.active_deals import active_deals
+from dashboards.metrics.conversion import conversion_by_stage
+from dashboards.metrics.forecast import revenue_forecast
+from dashboards.metrics.leaderboard import leaderboard
+from dashboards.metrics.periods import Period
+from dashboards.metrics.reading import Reading
+from dashboards.metrics.response_time import lead_response_time
+from dashboards.metrics.velocity import deal_velocity
+from deals.models import DealStaleAlert
 from deals.selectors import open_deals_without_next_step
 from leads.models import Activity, ActivityKind, Lead, LeadStatus
+from primesync.models import User
 
 
 @dataclass
@@ -55,3 +68,66 @@ def unread_count(*, team, user) -> int:
     from dashboards.models import Notification
 
     return Notification.objects.filter(team=team, user=user, read_at__isnull=True).count()
+
+
+# --- the dashboard -----------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    owner: User | None  # None: the whole team
+    metrics: dict[str, Reading]
+    leaderboard: Reading | None
+    forecast_trend: list[dict]
+    stale: list
+    reps: list[User]
+
+
+def metric(name: str, *, team_id: int, period: Period, owner_id: int | None) -> Reading:
+    """One metric, from where it is kept at its freshness (computed there if missing or too old)."""
+    key = store.cache_key(team_id, name, period, owner_id)
+    if name == "active_deals":
+        return active_deals(team_id=team_id, owner_id=owner_id)
+    if name == "conversion_by_stage":
+        return store.cached(key, lambda: conversion_by_stage(team_id=team_id, period=period, owner_id=owner_id))
+    if name == "lead_response_time":  # the events that change it bump its version (dashboards.live)
+        key = f"{key}:v{store.version(team_id, name)}"
+        return store.cached(key, lambda: lead_response_time(team_id=team_id, period=period, owner_id=owner_id))
+    compute = {"deal_velocity": deal_velocity, "revenue_forecast": revenue_forecast}[name]
+    return store.snapshot(team_id=team_id, metric=name, period=period, owner_id=owner_id,
+                          compute=lambda: compute(team_id=team_id, period=period, owner_id=owner_id),
+                          max_age=store.SNAPSHOT_MAX_AGE[store.compute_freshness(name)])
+
+
+METRICS = ("active_deals", "conversion_by_stage", "deal_velocity", "lead_response_time", "revenue_forecast")
+
+
+def dashboard(*, team_id: int, period: Period, owner: User | None, with_team_views: bool) -> Dashboard:
+    owner_id = owner.pk if owner else None
+    readings = {name: metric(name, team_id=team_id, period=period, owner_id=owner_id) for name in METRICS}
+    trend = [{"day": row.day, "forecast": row.value["forecast"], "won": row.value["won"]}
+             for row in store.trend(team_id=team_id, metric="revenue_forecast", period=period, owner_id=owner_id)]
+    board = store.cached(store.cache_key(team_id, "leaderboard", period, None),
+                         lambda: leaderboard(team_id=team_id, period=period))
+    if not with_team_views:  # a rep sees their own line only
+        board = Reading(board.metric, {**board.value, "reps": [r for r in board.value["reps"]
+                                                              if r["user_id"] == owner_id]}, board.as_of,
+                        board.freshness)
+    return Dashboard(period=period, owner=owner, metrics=readings, leaderboard=board, forecast_trend=trend,
+                     stale=stale_deals(team_id=team_id, owner_id=owner_id),
+                     reps=team_reps(team_id=team_id) if with_team_views else [])
+
+
+def stale_deals(*, team_id: int, owner_id: int | None, limit: int = 10) -> list:
+    """Deals the hourly stale check found (deals.alerts), still open and still in the stage they went stale in."""
+    alerts = (DealStaleAlert.objects.filter(team_id=team_id, deal__stage__kind="open",
+                                            deal__stage_entered_at__lte=F("since"))
+              .select_related("deal", "deal__stage", "deal__owner").order_by("since"))
+    if owner_id:
+        alerts = alerts.filter(deal__owner_id=owner_id)
+    return list(alerts[:limit])
+
+
+def team_reps(*, team_id: int) -> list[User]:
+    return list(User.objects.filter(memberships__team_id=team_id, is_active=True).order_by("full_name", "email"))

@@ -1,8 +1,12 @@
-from django.http import HttpResponse
+"""My day, notifications, and the dashboard with its live metric fragments."""
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dashboards import selectors, services
+from dashboards.metrics import periods
 from primesync.keyset import InvalidCursor
 from primesync.web import team_required
 
@@ -39,3 +43,51 @@ def notifications_read(request):
     if request.htmx:
         return HttpResponse(status=204, headers={"HX-Refresh": "true"})
     return redirect("notifications")
+
+
+# --- the dashboard -----------------------------------------------------------------------------
+
+
+def _scope(request):
+    """Whose numbers: a rep's own; a manager's team, or one rep of it (?rep=)."""
+    if not request.seat.is_manager:
+        return request.user
+    rep_id = request.GET.get("rep", "")
+    if rep_id.isdigit():
+        rep = selectors.team_reps(team_id=request.team.pk)
+        chosen = next((u for u in rep if u.pk == int(rep_id)), None)
+        if chosen is None:
+            raise Http404("No such rep in this team.")
+        return chosen
+    return None
+
+
+def _context(request) -> dict:
+    period = periods.from_query(request.GET, timezone.localdate())
+    owner = _scope(request)
+    board = selectors.dashboard(team_id=request.team.pk, period=period, owner=owner,
+                                with_team_views=request.seat.is_manager)
+    query = request.GET.urlencode()
+    without_rep = request.GET.copy()
+    without_rep.pop("rep", None)
+    return {"board": board, "m": board.metrics, "query": query, "team_query": without_rep.urlencode(),
+            "period": period,
+            "periods": [("month", "This month"), ("quarter", "This quarter"), ("custom", "Custom")]}
+
+
+@team_required
+def dashboard(request):
+    """The five metrics with their freshness, the leaderboard, quota pace, stale deals, the forecast trend."""
+    return render(request, "dashboards/dashboard.html", _context(request))
+
+
+@team_required
+def dashboard_metric(request, name):
+    """One metric's fragment, reloaded when the live socket says it changed."""
+    if name not in selectors.METRICS:
+        raise Http404("No such metric.")
+    period = periods.from_query(request.GET, timezone.localdate())
+    owner = _scope(request)
+    reading = selectors.metric(name, team_id=request.team.pk, period=period, owner_id=owner.pk if owner else None)
+    return render(request, f"dashboards/metrics/_{name}.html",
+                  {"r": reading, "query": request.GET.urlencode(), "period": period})

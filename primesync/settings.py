@@ -267,6 +267,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-outbox": {"task": "primesync.purge_outbox", "schedule": 24 * 3600.0},
 }
 QUOTA_ALERT_THRESHOLD = float(env("QUOTA_ALERT_THRESHOLD", "0.8"))  # below 80% of the pace: coaching note
+# The forecast's commit: open deals in stages at least this likely to be won (percent), plus what is won.
+FORECAST_COMMIT_PROBABILITY = env_int("FORECAST_COMMIT_PROBABILITY", 70)
 
 # --- Email ------------------------------------------------------------------------------------
 # Sequence emails go to files under DATA_DIR/emails unless an SMTP backend is configured.
@@ -320,3 +322,12 @@ CELERY_BEAT_SCHEDULE["quality-nightly"] = {
 # Duplicates: every team's leads are swept nightly (03:15 server time) for pairs missed on create and import.
 CELERY_BEAT_SCHEDULE["duplicates-nightly"] = {
     "task": "leads.scan_duplicates_nightly", "schedule": crontab(hour=env_int("DUPLICATES_NIGHTLY_HOUR", 3), minute=15)}
+
+# --- CSV import of leads ----------------------------------------------------------------------
+# An upload is kept in the database until a worker has imported it: refuse files above this size.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 2**20)
+# Rows checked, then written, per committed step: the progress bar moves (and a resumed import restarts) per step.
+IMPORT_CHUNK_ROWS = env_int("IMPORT_CHUNK_ROWS", 10000)
+# Seconds without a heartbeat after which a running import is taken over by another worker (its worker died).
+IMPORT_STALLED_AFTER = env_int("IMPORT_STALLED_AFTER", 300)
+CELERY_BEAT_SCHEDULE["resume-imports"] = {"task": "leads.resume_imports", "schedule": 60.0}

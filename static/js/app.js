@@ -100,3 +100,16 @@
     });
   }
 })();
+
+// The dashboard: the live socket names the metrics that changed; each reloads its own fragment.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var signal = event.detail.target;
+    if (!signal || signal.id !== "dash-signal") return;
+    (signal.getAttribute("data-refresh") || "").split(" ").forEach(function (name) {
+      var section = name && document.querySelector('[data-metric="' + name + '"][data-resync-url]');
+      if (section) htmx.ajax("GET", section.getAttribute("data-resync-url"), { source: section, target: section, swap: "innerHTML" });
+    });
+  });
+})();
