@@ -84,7 +84,8 @@ class Dashboard:
     reps: list[User]
 
 
-def metric(name: str, *, team_id: int, period: Period, owner_id: int | None) -> Reading:
+def metric(name: str, *, team_id: int, period: Period, owner_id: int | None,
+           snapshots: list | None = None) -> Reading:
     """One metric, from where it is kept at its freshness (computed there if missing or too old)."""
     key = store.cache_key(team_id, name, period, owner_id)
     if name == "active_deals":
@@ -97,24 +98,31 @@ def metric(name: str, *, team_id: int, period: Period, owner_id: int | None) -> 
     compute = {"deal_velocity": deal_velocity, "revenue_forecast": revenue_forecast}[name]
     return store.snapshot(team_id=team_id, metric=name, period=period, owner_id=owner_id,
                           compute=lambda: compute(team_id=team_id, period=period, owner_id=owner_id),
-                          max_age=store.SNAPSHOT_MAX_AGE[store.compute_freshness(name)])
+                          max_age=store.SNAPSHOT_MAX_AGE[store.compute_freshness(name)], rows=snapshots)
 
 
 METRICS = ("active_deals", "conversion_by_stage", "deal_velocity", "lead_response_time", "revenue_forecast")
+SNAPSHOTTED = ("deal_velocity", "revenue_forecast")
 
 
 def dashboard(*, team_id: int, period: Period, owner: User | None, with_team_views: bool) -> Dashboard:
     owner_id = owner.pk if owner else None
-    readings = {name: metric(name, team_id=team_id, period=period, owner_id=owner_id) for name in METRICS}
-    trend = [{"day": row.day, "forecast": row.value["forecast"], "won": row.value["won"]}
-             for row in store.trend(team_id=team_id, metric="revenue_forecast", period=period, owner_id=owner_id)]
+    kept = store.snapshots(team_id=team_id, period=period, owner_id=owner_id, metrics=list(SNAPSHOTTED))
+    readings = {name: metric(name, team_id=team_id, period=period, owner_id=owner_id, snapshots=kept)
+                for name in METRICS}
+    trend = {row.day: {"day": row.day, "forecast": row.value["forecast"], "won": row.value["won"]}
+             for row in kept if row.metric == "revenue_forecast"}
+    today = readings["revenue_forecast"]  # computed just now if today had none yet
+    trend[timezone.localdate()] = {"day": timezone.localdate(), "forecast": today.value["forecast"],
+                                   "won": today.value["won"]}
     board = store.cached(store.cache_key(team_id, "leaderboard", period, None),
                          lambda: leaderboard(team_id=team_id, period=period))
     if not with_team_views:  # a rep sees their own line only
         board = Reading(board.metric, {**board.value, "reps": [r for r in board.value["reps"]
                                                               if r["user_id"] == owner_id]}, board.as_of,
                         board.freshness)
-    return Dashboard(period=period, owner=owner, metrics=readings, leaderboard=board, forecast_trend=trend,
+    return Dashboard(period=period, owner=owner, metrics=readings, leaderboard=board,
+                     forecast_trend=[trend[day] for day in sorted(trend)],
                      stale=stale_deals(team_id=team_id, owner_id=owner_id),
                      reps=team_reps(team_id=team_id) if with_team_views else [])
 

@@ -285,6 +285,11 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", f"http://127.0.0.1:{PORT}")
 CELERY_BEAT_SCHEDULE["send-sequence-emails"] = {"task": "leads.send_sequence_emails", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["stale-deals"] = {"task": "deals.stale_check", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["quota-pace"] = {"task": "deals.quota_pace_check", "schedule": 24 * 3600.0}
+# Dashboard metrics: velocity hourly, a forecast snapshot a day (its trend), the cached ones kept warm.
+CELERY_BEAT_SCHEDULE["velocity-hourly"] = {"task": "dashboards.velocity_hourly", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["forecast-daily"] = {"task": "dashboards.forecast_daily",
+                                          "schedule": crontab(hour=env_int("FORECAST_HOUR", 1), minute=0)}
+CELERY_BEAT_SCHEDULE["warm-dashboards"] = {"task": "dashboards.warm_cache", "schedule": 240.0}
 
 # --- Enrichment -------------------------------------------------------------------------------
 # Every vendor defaults to the provider simulator (manage.py provider_sim); set the *_URL and keys

@@ -4,9 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from dashboards.api import MetricsView
 from deals.api import DealViewSet, PipelineViewSet
 from enrichment.api import LeadEnrichmentView, LeadEnrichView
-from leads.api import CompanyViewSet, LeadViewSet
+from leads.api import CompanyViewSet, LeadExportView, LeadViewSet
+from leads.imports.api import ImportCreateView, ImportDetailView, ImportErrorsCsvView
 from primesync import health, views
 from primesync.api import TokenView
 
@@ -27,8 +29,14 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/v1/metrics/", MetricsView.as_view(), name="api-metrics"),
     path("api/v1/leads/<int:pk>/enrichment/", LeadEnrichmentView.as_view(), name="api-lead-enrichment"),
     path("api/v1/leads/<int:pk>/enrich/", LeadEnrichView.as_view(), name="api-lead-enrich"),
+    # before the router: it would read "export.csv" as a lead id with a format suffix
+    path("api/v1/leads/export.csv", LeadExportView.as_view(), name="api-lead-export"),
+    path("api/v1/imports/", ImportCreateView.as_view(), name="api-import-create"),
+    path("api/v1/imports/<int:pk>/", ImportDetailView.as_view(), name="api-import-detail"),
+    path("api/v1/imports/<int:pk>/errors.csv", ImportErrorsCsvView.as_view(), name="api-import-errors"),
     path("api/v1/", include((router.urls, "api"), namespace="api")),
 ]
 

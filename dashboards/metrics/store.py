@@ -56,10 +56,12 @@ def cached(key: str, compute: Callable[[], Reading], *, max_age: timedelta = CAC
 
 
 def snapshot(*, team_id: int, metric: str, period: Period, owner_id: int | None,
-             compute: Callable[[], Reading], max_age: timedelta) -> Reading:
-    """Today's stored reading if young enough, else computed and stored as today's."""
-    row = (MetricSnapshot.objects.filter(team_id=team_id, metric=metric, owner_id=owner_id, period=period.key)
-           .order_by("-day").first())
+             compute: Callable[[], Reading], max_age: timedelta, rows: list[MetricSnapshot] | None = None) -> Reading:
+    """Today's stored reading if young enough, else computed and stored as today's. ``rows``: the scope's
+    snapshots for the period, already read (the dashboard reads them all in one query)."""
+    if rows is None:
+        rows = snapshots(team_id=team_id, period=period, owner_id=owner_id, metrics=[metric])
+    row = next((r for r in reversed(rows) if r.metric == metric), None)
     if row is not None and timezone.now() - row.computed_at <= max_age and row.day == timezone.localdate():
         return Reading(metric, row.value, row.computed_at, compute_freshness(metric))
     return store_snapshot(team_id=team_id, period=period, owner_id=owner_id, reading=compute())
@@ -76,10 +78,10 @@ def compute_freshness(metric: str) -> str:
     return {"deal_velocity": "hourly", "revenue_forecast": "daily"}.get(metric, "cached")
 
 
-def trend(*, team_id: int, metric: str, period: Period, owner_id: int | None) -> list[MetricSnapshot]:
-    """The day-by-day readings of a metric for a period (one row a day)."""
-    return list(MetricSnapshot.objects.filter(team_id=team_id, metric=metric, owner_id=owner_id, period=period.key)
-                .order_by("day"))
+def snapshots(*, team_id: int, period: Period, owner_id: int | None, metrics: list[str]) -> list[MetricSnapshot]:
+    """The day-by-day readings of these metrics for a period and scope (one row a metric a day), oldest first."""
+    return list(MetricSnapshot.objects.filter(team_id=team_id, metric__in=metrics, owner_id=owner_id,
+                                              period=period.key).order_by("day"))
 
 
 def _version_key(team_id: int, metric: str) -> str:

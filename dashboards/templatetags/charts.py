@@ -31,11 +31,12 @@ def bar_chart(items, label: str, value: str, title: str, *, unit: str = "", note
         extra = f" · {item.get(note)}" if note else ""
         text = f"{_number(amount)}{unit}{extra}"
         y = n * ROW
-        rows.append((y, item[label], LABEL, max(1.0, span * amount / peak), text, LABEL + span * amount / peak + 6))
+        rows.append((y, item[label], LABEL, f"{max(1.0, span * amount / peak):.1f}", text,
+                     f"{LABEL + span * amount / peak + 6:.1f}"))
     body = format_html_join("", (
         '<g class="bar"><title>{1}: {4}</title><text x="0" y="{6}" class="axis">{1}</text>'
-        '<rect x="{2}" y="{0}" width="{3:.1f}" height="18" rx="3"></rect>'
-        '<text x="{5:.1f}" y="{6}" class="value">{4}</text></g>'), (
+        '<rect x="{2}" y="{0}" width="{3}" height="18" rx="3"></rect>'
+        '<text x="{5}" y="{6}" class="value">{4}</text></g>'), (
         (y, name, x, w, text, tx, y + 13) for y, name, x, w, text, tx in rows))
     return _svg(title, max(ROW, len(rows) * ROW), body)
 
@@ -49,13 +50,13 @@ def funnel_chart(stages, title: str) -> SafeString:
     for n, stage in enumerate(stages):
         w = max(2.0, span * stage["reached"] / peak)
         rate = f"{stage['to_next']}% go on" if stage.get("to_next") is not None else ""
-        parts.append((n * 30, stage["stage"], centre - w / 2, w, stage["reached"], rate, n * 30 + 15))
+        parts.append((n * 30, stage["stage"], f"{centre - w / 2:.1f}", f"{w:.1f}", stage["reached"], rate, n * 30 + 15))
     body = format_html_join("", (
         '<g class="bar"><title>{1}: {4} deals reached it</title><text x="0" y="{6}" class="axis">{1}</text>'
-        '<rect x="{2:.1f}" y="{0}" width="{3:.1f}" height="22" rx="3"></rect>'
-        '<text x="{7:.1f}" y="{6}" class="value" text-anchor="middle">{4}</text>'
+        '<rect x="{2}" y="{0}" width="{3}" height="22" rx="3"></rect>'
+        '<text x="{7}" y="{6}" class="value" text-anchor="middle">{4}</text>'
         '<text x="{8}" y="{6}" class="muted-text" text-anchor="end">{5}</text></g>'),
-        ((*part, centre, WIDTH) for part in parts))
+        ((*part, f"{centre:.1f}", WIDTH) for part in parts))
     return _svg(title, max(30, len(parts) * 30), body)
 
 
@@ -78,11 +79,11 @@ def trend_chart(points, title: str, quota: float = 0) -> SafeString:
         for n, p in enumerate(points)))
     quota_y = height - bottom - (height - bottom - 10) * quota / peak
     body = format_html(
-        '<line x1="{l}" x2="{r}" y1="{q:.1f}" y2="{q:.1f}" class="quota"><title>Quota {qv}</title></line>'
+        '<line x1="{l}" x2="{r}" y1="{q}" y2="{q}" class="quota"><title>Quota {qv}</title></line>'
         '<polyline points="{f}" class="line-forecast"></polyline><polyline points="{w}" class="line-won"></polyline>'
         '{m}<text x="{l}" y="{b}" class="axis">{first}</text>'
         '<text x="{r}" y="{b}" class="axis" text-anchor="end">{last}</text>',
-        l=left, r=WIDTH - 10, q=quota_y, qv=_number(quota), f=forecast, w=won, m=marks, b=height - 4,
+        l=left, r=WIDTH - 10, q=f"{quota_y:.1f}", qv=_number(quota), f=forecast, w=won, m=marks, b=height - 4,
         first=points[0]["day"].strftime("%b %-d"), last=points[-1]["day"].strftime("%b %-d"))
     return _svg(title, height, body)
 

@@ -105,8 +105,9 @@
 (function () {
   "use strict";
   document.addEventListener("htmx:oobAfterSwap", function (event) {
-    var signal = event.detail.target;
-    if (!signal || signal.id !== "dash-signal") return;
+    if (!event.detail.target || event.detail.target.id !== "dash-signal") return;
+    var signal = document.getElementById("dash-signal");  // the swapped-in one, not the element it replaced
+    if (!signal) return;
     (signal.getAttribute("data-refresh") || "").split(" ").forEach(function (name) {
       var section = name && document.querySelector('[data-metric="' + name + '"][data-resync-url]');
       if (section) htmx.ajax("GET", section.getAttribute("data-resync-url"), { source: section, target: section, swap: "innerHTML" });
