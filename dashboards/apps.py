@@ -6,4 +6,4 @@ class DashboardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from dashboards import handlers, live  # noqa: F401 - register event handlers and live renderers
+        from dashboards import demo, handlers, live  # noqa: F401 - register the demo seeder, handlers, renderers

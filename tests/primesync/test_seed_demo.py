@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from dashboards.models import DealStageChange
 from deals.models import Deal, Quota
 from enrichment.models import QualitySnapshot
 from leads.models import Activity, Company, EnrichmentRequest, Lead
@@ -28,6 +29,9 @@ def test_it_seeds_both_teams_once(db):
             # the workers enrich the demo leads in the first minute (enrichment.work_queues)
             assert EnrichmentRequest.objects.filter(reason="demo", status="pending").count() == Lead.objects.count()
             assert QualitySnapshot.objects.count() == 28  # four weeks of the quality trend
+            # every demo deal has a stage path ending in its stage, and some moved through several
+            assert DealStageChange.objects.filter(from_stage__isnull=True).count() == Deal.objects.count()
+            assert DealStageChange.objects.filter(seconds_in_from_stage__gt=0).count() > Deal.objects.count() / 2
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Team.objects.count() == 2
 
