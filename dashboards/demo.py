@@ -1,9 +1,13 @@
 """Demo: the stage paths the demo deals took (they are created straight into their stage), so conversion and
-velocity have a history to show in the first minute of `make run`."""
+velocity have a history, and three weeks of nightly forecast snapshots for the trend."""
 
 from __future__ import annotations
 
-from dashboards.models import DealStageChange
+from datetime import timedelta
+
+from dashboards.metrics import periods, store
+from dashboards.metrics.forecast import revenue_forecast
+from dashboards.models import DealStageChange, MetricSnapshot
 from deals.models import Deal, Stage, StageKind
 from primesync import demo
 
@@ -33,3 +37,22 @@ def seed_stage_paths(ctx: demo.DemoTeam) -> None:
             previous = stage
     DealStageChange.objects.filter(team=ctx.team, deal__in=deals).delete()  # the triggers' one-step paths
     DealStageChange.objects.bulk_create(changes)
+
+
+@demo.register(22)
+def seed_forecast_history(ctx: demo.DemoTeam) -> None:
+    """Three weeks of the team's nightly forecast, arriving at today's: won climbing, the forecast wobbling."""
+    period = periods.this_quarter(ctx.today)
+    today = revenue_forecast(team_id=ctx.team.pk, period=period).value
+    rows = []
+    for days_ago in range(21, 0, -1):
+        day = ctx.today - timedelta(days=days_ago)
+        if day < period.start:
+            continue
+        share = 1 - days_ago / 30
+        forecast = round(today["forecast"] * (0.85 + 0.15 * share) * ctx.rng.uniform(0.96, 1.04), 2)
+        rows.append(MetricSnapshot(team=ctx.team, metric="revenue_forecast", owner=None, day=day, period=period.key,
+                                   value={**today, "won": round(today["won"] * share, 2), "forecast": forecast}))
+    MetricSnapshot.objects.bulk_create(rows)
+    store.store_snapshot(team_id=ctx.team.pk, period=period, owner_id=None,
+                         reading=revenue_forecast(team_id=ctx.team.pk, period=period))

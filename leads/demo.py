@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import models
 from django.utils import timezone
 from faker import Faker
 
@@ -139,3 +140,63 @@ def seed_routing_and_sequences(ctx: demo.DemoTeam) -> None:
         team=ctx.team, sequence=sequence, order=2, delay_hours=72, subject="Following up",
         body="Hi {first_name}, just checking whether you had a chance to look. Happy to help.\n\n{sender}",
     )
+
+
+@demo.register(31)
+def seed_speed_to_lead(ctx: demo.DemoTeam) -> None:
+    """The SLA clocks the seeded leads would have had (their LEAD_CREATED events are marked delivered): most
+    leads touched by a first call within minutes to hours, some late (breached), a few not yet."""
+    from leads.assignment import lead_settings
+    from leads.models import LeadSla
+    from leads.working_hours import Hours, add_working_minutes
+
+    rng, now = ctx.rng, timezone.now()
+    policy = lead_settings(ctx.team.pk)
+    hours = Hours(policy.work_start, policy.work_end, policy.work_days, ctx.team.time_zone)
+    first = dict(Activity.objects.filter(team=ctx.team, lead__isnull=False).exclude(kind=ActivityKind.TASK)
+                 .values_list("lead_id").annotate(first=models.Min("occurred_at")))
+    clocks, calls = [], []
+    for lead in Lead.objects.filter(team=ctx.team, owner__isnull=False):
+        due = add_working_minutes(lead.created_at, policy.sla_minutes, hours)
+        touch = None
+        if rng.random() < 0.9:
+            call_at = lead.created_at + timedelta(minutes=min(3 * 24 * 60, rng.lognormvariate(3.6, 1.2)))
+            if call_at < now:
+                calls.append(Activity(team=ctx.team, kind=ActivityKind.CALL, lead=lead, created_by=lead.owner,
+                                      subject="First call", body=rng.choice(CALL_NOTES), occurred_at=call_at))
+                touch = min(call_at, first.get(lead.pk, call_at))
+        clocks.append(LeadSla(
+            team=ctx.team, lead=lead, started_at=lead.created_at, due_at=due, first_touch_at=touch,
+            response_seconds=max(0, int((touch - lead.created_at).total_seconds())) if touch else None,
+            breached_at=due if (touch or now) > due else None))
+    Activity.objects.bulk_create(calls)
+    LeadSla.objects.bulk_create(clocks)
+
+
+@demo.register(38)
+def seed_duplicate_leads(ctx: demo.DemoTeam) -> None:
+    """A few people entered twice (a badge scan after a web form, a hurried retype), for /duplicates/."""
+    rng = ctx.rng
+    originals = [lead for lead in ctx.made.get("leads", []) if lead.owner_id and len(lead.first_name) > 3][:10]
+    twins = []
+    for i, lead in enumerate(originals):
+        domain = lead.email.split("@")[1]
+        twin = Lead(team=ctx.team, first_name=lead.first_name, last_name=lead.last_name, email=lead.email.upper(),
+                    phone=lead.phone, title=lead.title, company_name=lead.company_name, country=lead.country,
+                    owner=lead.owner, source=LeadSource.EVENT, created_at=ctx.moment(rng.randint(0, 10)))
+        if i % 3 == 1:  # a letter dropped from the first name, another address at the same company
+            twin.first_name = lead.first_name[:2] + lead.first_name[3:]
+            twin.email = f"{lead.first_name[0]}{lead.last_name}@{domain}".lower()
+            twin.company_name = f"{lead.company_name}, Inc."
+        elif i % 3 == 2 and lead.phone:  # the phone as people write it, no email
+            digits = "".join(ch for ch in lead.phone if ch.isdigit())[-10:]
+            twin.phone, twin.email = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}", ""
+        twins.append(twin)
+    Lead.objects.bulk_create(twins)
+
+
+@demo.register(42)
+def find_demo_duplicates(ctx: demo.DemoTeam) -> None:
+    from leads.duplicates import scan
+
+    scan(team_id=ctx.team.pk)

@@ -45,7 +45,8 @@ def bar_chart(items, label: str, value: str, title: str, *, unit: str = "", note
 def funnel_chart(stages, title: str) -> SafeString:
     """Deals reaching each stage, centred bars narrowing down, with the stage-to-stage rate."""
     peak = max((s["reached"] for s in stages), default=0) or 1
-    centre, span = WIDTH / 2 + 60, WIDTH - 240
+    span = WIDTH - LABEL - 110  # the rate, right-aligned, needs its 100 px
+    centre = LABEL + span / 2
     parts = []
     for n, stage in enumerate(stages):
         w = max(2.0, span * stage["reached"] / peak)

@@ -4,10 +4,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from dashboards.models import DealStageChange
+from dashboards.models import DealStageChange, MetricSnapshot
 from deals.models import Deal, Quota
 from enrichment.models import QualitySnapshot
-from leads.models import Activity, Company, EnrichmentRequest, Lead
+from leads.models import Activity, Company, EnrichmentRequest, Lead, LeadSla
 from primesync import tenancy
 from primesync.models import Membership, Team, User
 
@@ -32,6 +32,8 @@ def test_it_seeds_both_teams_once(db):
             # every demo deal has a stage path ending in its stage, and some moved through several
             assert DealStageChange.objects.filter(from_stage__isnull=True).count() == Deal.objects.count()
             assert DealStageChange.objects.filter(seconds_in_from_stage__gt=0).count() > Deal.objects.count() / 2
+            assert LeadSla.objects.filter(first_touch_at__isnull=False).count() > Lead.objects.count() / 2
+            assert MetricSnapshot.objects.filter(metric="revenue_forecast").exists()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Team.objects.count() == 2
 
