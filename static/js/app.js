@@ -114,3 +114,13 @@
     });
   });
 })();
+
+// The dashboard's period picker: picking dates means a custom period.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest(".dash-filters");
+    if (!form || event.target.type !== "date") return;
+    form.querySelector("select[name=period]").value = "custom";
+  }, true);
+})();

@@ -28,3 +28,15 @@ def test_a_managers_dashboard_follows_a_reps_win_live(page, relay):
         deal_move(deal=Deal.objects.get(pk=deals[0].pk), stage=acme.stage("Won"), by=acme.rep)
     expect(figure).to_have_text("2")  # no reload: the socket said active deals changed
     expect(page.locator('[data-metric="active_deals"] [data-value="amount"]')).to_have_text("24k")
+
+
+def test_picking_dates_shows_a_custom_period(page, committed):
+    acme = make_team("acme")
+    log_in(page, acme.rep.email, PASSWORD)
+    page.goto("/dashboard/?period=month")
+    page.fill("input[name=start]", "2026-11-02")
+    page.wait_for_url("**period=custom**")
+    page.fill("input[name=end]", "2026-11-08")
+    page.wait_for_url("**end=2026-11-08**")
+    expect(page.locator("h1")).to_contain_text("Nov 2, 2026 to Nov 8, 2026")
+    expect(page.locator('select[name="rep"]')).to_have_count(0)  # a rep has no one else to pick
