@@ -1,8 +1,9 @@
 """API v1: companies and leads."""
 
 from rest_framework import serializers
+from rest_framework.views import APIView
 
-from leads import selectors, services
+from leads import exports, selectors, services
 from leads.models import Company, Lead
 from primesync.api_base import TeamScopedSerializer, TeamScopedViewSet, team_members
 from primesync.errors import PermissionDenied
@@ -94,3 +95,13 @@ class LeadViewSet(TeamScopedViewSet):
 
     def perform_destroy(self, instance):
         services.lead_delete(lead=instance, by=self.request.user)
+
+
+class LeadExportView(APIView):
+    """``GET /api/v1/leads/export.csv?status=new&owner=me…``: the leads of the list's filters, as streamed CSV.
+
+    The same query parameters as /leads/ (read by the same form); every export is recorded (ExportLog).
+    """
+
+    def get(self, request):
+        return exports.filtered_leads_csv(team=request.team, user=request.user, query=request.query_params)

@@ -7,3 +7,4 @@ class LeadsConfig(AppConfig):
 
     def ready(self) -> None:
         from leads import demo, handlers  # noqa: F401 - register the demo seeder and event handlers
+        from leads.imports import handlers as import_handlers  # noqa: F401 - and the import's (and its tasks)

@@ -61,3 +61,14 @@ urlpatterns += [
     path("duplicates/merges/", views_duplicates.merge_list, name="merge-list"),
     path("duplicates/merges/<int:pk>/undo/", views_duplicates.merge_undo, name="merge-undo"),
 ]
+
+from leads import views_imports  # noqa: E402
+
+urlpatterns += [
+    path("imports/", views_imports.import_list, name="import-list"),
+    path("imports/new/", views_imports.import_upload, name="import-new"),
+    path("imports/new/<int:file_id>/", views_imports.import_map, name="import-map"),
+    path("imports/new/<int:file_id>/preview/", views_imports.import_preview, name="import-preview"),
+    path("imports/<int:pk>/", views_imports.import_detail, name="import-detail"),
+    path("imports/<int:pk>/errors.csv", views_imports.import_errors_csv, name="import-errors"),
+]

@@ -315,10 +315,7 @@ def lead_enrich(request, pk):
 @team_required
 def lead_export(request):
     """The leads of the current filters, as CSV."""
-    form = LeadFilterForm(request.GET or None, team=request.team)
-    filters = form.filters() if form.is_valid() else selectors.LeadFilters()
-    leads = selectors.lead_filtered(team=request.team, user=request.user, filters=filters).order_by("-id")
-    return exports.leads_csv_response(team=request.team, user=request.user, leads=leads, what="filtered leads")
+    return exports.filtered_leads_csv(team=request.team, user=request.user, query=request.GET)
 
 
 # --- companies ---------------------------------------------------------------------------------
