@@ -11,6 +11,7 @@ BENCHMARKS = [
     ["workspace.py", "--runs", "40"],
     ["enrichment.py", "--leads", "3000", "--workers", "4"],
     ["quality.py", "--leads", "20000", "--peer", "2000"],
+    ["duplicates.py", "--leads", "100000", "--sample", "2000"],
     ["live_latency.py", "--clients", "100", "500", "1000", "--peer-clients", "100", "500", "--events", "40"],
 ]
 

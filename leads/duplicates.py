@@ -4,8 +4,9 @@ One finder, :func:`find`, serves every path: the new-lead form's warning (values
 new lead (the LEAD_CREATED handler), an import (the ``leads.scan_duplicates`` task with the new
 ids) and the nightly sweep (the same task for a whole team). It works in three steps:
 
-1. each probe's keys are computed by the database, from the probe's row or from the typed values
-   (the expressions in ``leads/models/keys.py``, which the indexes on ``leads_lead`` also use);
+1. each probe's keys are computed by the database: stored in the probe's row (generated columns
+   ``key_email``, ``key_phone``...) or, for typed values, by the same expressions
+   (``leads/models/keys.py``) applied to literals;
 2. the leads that share a key with a probe are read by index, one query per kind of key; a sweep
    of the whole team reads the team's leads once instead;
 3. in Python, leads are put in blocks by key (same email, same phone, same company with the same
@@ -20,17 +21,16 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations
 
 import phonenumbers
 import tldextract
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from leads.models import DuplicateCandidate, DuplicateStatus, Lead, keys
 from primesync import bulk, keyset
@@ -44,14 +44,22 @@ FREE_MAIL_DOMAINS = frozenset({
     "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.de", "gmx.net", "web.de",
     "mail.com", "yandex.com", "yandex.ru", "zoho.com", "fastmail.com", "hey.com", "qq.com", "163.com",
 })
+# Words many company names share: "Hooli Partners" and "Tolis Partners" are not alike for sharing one.
+GENERIC_COMPANY_WORDS = frozenset({
+    "partners", "systems", "solutions", "services", "technologies", "technology", "tech", "labs", "health",
+    "healthcare", "group", "holdings", "global", "international", "consulting", "software", "digital", "media",
+    "capital", "ventures", "industries", "logistics", "foods", "networks", "enterprises", "associates", "agency",
+    "studio", "management", "bank", "insurance",
+})
 _extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # the bundled suffix list: never downloads
 
-KEY_EXPRESSIONS = {
-    "email_key": lambda src: keys.email_key(src("email")),
-    "phone_key": lambda src: keys.phone_key(src("phone")),
-    "domain_key": lambda src: keys.email_domain_key(src("email")),
-    "company_key": lambda src: keys.company_key(src("company_name")),
-    "name_key": lambda src: keys.name_key(src("first_name"), src("last_name")),
+# Keyed attribute -> (the lead's stored column, the expression that computes it from typed values)
+KEYS = {
+    "email_key": ("key_email", lambda v: keys.email_key(v("email"))),
+    "phone_key": ("key_phone", lambda v: keys.phone_key(v("phone"))),
+    "domain_key": ("key_domain", lambda v: keys.email_domain_key(v("email"))),
+    "company_key": ("key_company", lambda v: keys.company_key(v("company_name"))),
+    "name_key": ("key_name", lambda v: keys.name_key(v("first_name"), v("last_name"))),
 }
 ROW_FIELDS = ["id", "first_name", "last_name", "email", "phone", "company_name", "country", "company_id"]
 
@@ -98,6 +106,23 @@ class Keyed:
     def has_phone(self) -> bool:
         return len(self.phone_key) >= MIN_PHONE_DIGITS
 
+    @property
+    def company_core(self) -> str:
+        """The company key without generic words (the part that tells companies apart), if any is left."""
+        words = [w for w in self.company_key.split() if w not in GENERIC_COMPANY_WORDS]
+        return " ".join(words) or self.company_key
+
+    @property
+    def domains(self) -> set[str]:
+        """The company's web domains this lead shows (corporate email, linked company)."""
+        return {value for kind, value in self.company_refs if kind == "domain"}
+
+    @property
+    def last_initial(self) -> str:
+        """The last name's first letter (from the name key). Leads of one company are compared only with
+        those of the same initial: a typo rarely hits the first letter, and big customers' blocks stay small."""
+        return self.name_key.partition(":")[2][:1]
+
 
 def _plain(text: str) -> str:
     """Lower case without accents: ``José`` and ``Jose`` compare equal."""
@@ -122,9 +147,8 @@ def _corporate_domain(host: str) -> str:
 
 def _keyed_rows(queryset, *, limit: int | None = None) -> list[Keyed]:
     """Rows of a Lead queryset with their keys, computed by the database."""
-    rows = queryset.annotate(
-        company_domain=Lower("company__domain"), **{name: make(lambda f: f) for name, make in KEY_EXPRESSIONS.items()}
-    ).values(*ROW_FIELDS, "company_domain", *KEY_EXPRESSIONS)
+    rows = queryset.values(*ROW_FIELDS, company_domain=Lower("company__domain"),
+                           **{name: F(column) for name, (column, _) in KEYS.items()})
     rows = rows[:limit] if limit else rows.iterator(chunk_size=5000)
     return [Keyed(**{**row, "company_domain": row["company_domain"] or ""}) for row in rows]
 
@@ -138,8 +162,8 @@ def keyed_values(*, team_id: int, values: dict) -> Keyed | None:
     if not any(text[name] for name in ("email", "phone", "last_name", "first_name")):
         return None
     computed = Team.objects.filter(pk=team_id).annotate(
-        **{name: make(lambda f: Value(text[f])) for name, make in KEY_EXPRESSIONS.items()}
-    ).values(*KEY_EXPRESSIONS).first()
+        **{name: make(lambda f: Value(text[f])) for name, (_, make) in KEYS.items()}
+    ).values(*KEYS).first()
     if computed is None:
         return None
     return Keyed(id=None, company_id=None, company_domain="", **text, **computed)
@@ -179,10 +203,13 @@ def _same_phone(a: Keyed, b: Keyed) -> bool:
 
 
 def _clearly_different_people(a: Keyed, b: Keyed) -> bool:
-    """Both named, and not alike: colleagues sharing an office line are not one person."""
+    """Both named, and not alike: colleagues sharing an office line are not one person.
+
+    (A nickname, Bob for Robert, reads as another person here: a known limit.)
+    """
     if not (a.has_full_name and b.has_full_name):
         return False
-    return fuzz.token_sort_ratio(f"{a.first_plain} {a.last_plain}", f"{b.first_plain} {b.last_plain}") < 60
+    return fuzz.ratio(a.last_plain, b.last_plain) < 75 or fuzz.ratio(a.first_plain, b.first_plain) < 60
 
 
 def score_pair(a: Keyed, b: Keyed) -> Match | None:
@@ -207,8 +234,8 @@ def score_pair(a: Keyed, b: Keyed) -> Match | None:
             if a.company_refs & b.company_refs:
                 reasons.append(f"name {name}% at the same company")
                 scores.append(round(name * 0.95))
-            elif a.company_key and b.company_key:
-                company = round(fuzz.token_set_ratio(a.company_key, b.company_key))
+            elif a.company_key and b.company_key and not (a.domains and b.domains):  # two domains: two companies
+                company = round(fuzz.token_set_ratio(a.company_core, b.company_core))
                 if company >= thresholds["company"]:
                     reasons.append(f"name {name}%, company {company}%")
                     scores.append(round(name * 0.6 + company * 0.3))
@@ -228,8 +255,7 @@ def _block_keys(row: Keyed) -> list[tuple]:
     if row.has_phone:
         blocks.append(("phone", row.phone_key))
     if row.has_full_name:
-        initial = row.last_plain[:1]  # a typo rarely hits the first letter; it keeps big companies' blocks small
-        blocks += [("company", *ref, initial) for ref in row.company_refs]
+        blocks += [("company", *ref, row.last_initial) for ref in row.company_refs]
         if row.company_key:
             blocks.append(("name", row.name_key))
     return blocks
@@ -242,6 +268,38 @@ class Found:
     oversized_blocks: int  # blocks too big to be one person's (a placeholder phone on 5,000 leads): skipped
 
 
+EXACT_BLOCKS = ("email", "phone")
+
+
+def _block_pairs(kind: str, members: list[int], rows: list[Keyed], probes: int | None):
+    """The pairs of one block worth scoring (indexes into rows, lower first).
+
+    In an exact block (one email, one phone) every pair is. In a company or name block, only pairs
+    whose last names are close enough, found by rapidfuzz in C++ rather than pair by pair in
+    Python: a big customer's block holds thousands of leads.
+    """
+    if kind in EXACT_BLOCKS:
+        for x in members if probes is None else [m for m in members if m < probes]:
+            for y in members:
+                if y > x or (probes is not None and y >= probes):
+                    yield (x, y) if x < y else (y, x)
+        return
+    cutoff = settings.DUPLICATE_THRESHOLDS["last_name"]
+    names = [rows[m].last_plain for m in members]  # members are in index order
+    for i, x in enumerate(members):
+        if probes is None:
+            others, choices = members[i + 1:], names[i + 1:]
+        elif x < probes:
+            others = [y for y in members if y > x or y >= probes]
+            choices = [rows[y].last_plain for y in others]
+        else:
+            continue
+        for _, _, position in process.extract(rows[x].last_plain, choices, scorer=fuzz.ratio, score_cutoff=cutoff,
+                                              limit=None):
+            y = others[position]
+            yield (x, y) if x < y else (y, x)
+
+
 def _pairs(rows: list[Keyed], probes: int | None) -> Found:
     """Score each pair of rows that share a block. With ``probes``, only pairs involving rows[:probes]."""
     blocks: dict[tuple, list[int]] = defaultdict(list)
@@ -251,18 +309,13 @@ def _pairs(rows: list[Keyed], probes: int | None) -> Found:
     seen: set[tuple[int, int]] = set()
     matches: list[Match] = []
     oversized = 0
-    for members in blocks.values():
+    for key, members in blocks.items():
         if len(members) < 2:
             continue
-        if len(members) > settings.DUPLICATE_MAX_BLOCK:
+        if key[0] in EXACT_BLOCKS and len(members) > settings.DUPLICATE_MAX_BLOCK:
             oversized += 1
             continue
-        if probes is None:
-            candidates = combinations(members, 2)
-        else:
-            candidates = ((x, y) for x in members if x < probes for y in members if y != x and (y >= probes or x < y))
-        for x, y in candidates:
-            pair = (x, y) if x < y else (y, x)
+        for pair in _block_pairs(key[0], members, rows, probes):
             if pair in seen:
                 continue
             seen.add(pair)
@@ -279,29 +332,29 @@ def _sharing_keys(team_id: int, probes: list[Keyed], *, limit: int | None) -> li
     named = [p for p in probes if p.has_full_name]
     company_ids = {p.company_id for p in named if p.company_id}
     domains = {ref[1] for p in named for ref in p.company_refs if ref[0] == "domain"}
+    hosts = domains | {p.domain_key for p in named if _corporate_domain(p.domain_key)}  # mail.acme.com too
     company_keys = {p.company_key for p in named if p.company_key}
     name_keys = {p.name_key for p in named if p.company_key}
 
     leads = Lead.objects.filter(team_id=team_id)
-    full_names = ~Q(first_name="") & ~Q(last_name="")
+    named_leads = leads.exclude(first_name="").exclude(last_name="")
+    initials = {p.last_initial for p in named}
+    if "" not in initials:  # company-wide lookups read only the leads whose last name starts alike (Keyed.last_initial)
+        named_leads = named_leads.filter(key_name__regex=f"^[^:]*:[{''.join(sorted(initials))}]")
     branches = []
     if emails:
-        branches.append(leads.alias(k=keys.email_key("email")).filter(~Q(email=""), k__in=emails))
+        branches.append(leads.filter(key_email__in=emails))
     if phones:
-        branches.append(leads.alias(k=keys.phone_key("phone")).filter(~Q(phone=""), k__in=phones))
+        branches.append(leads.filter(key_phone__in=phones))
     if domains:
-        branches.append(leads.alias(k=keys.email_domain_key("email")).filter(~Q(email=""), full_names, k__in=domains))
-        branches.append(leads.alias(k=Lower("company__domain")).filter(full_names, k__in=domains))
+        branches.append(named_leads.filter(key_domain__in=hosts))
+        branches.append(named_leads.filter(company__domain__in=domains))  # company domains are kept in lower case
     if company_ids:
-        branches.append(leads.filter(full_names, company_id__in=company_ids))
+        branches.append(named_leads.filter(company_id__in=company_ids))
     if company_keys:
-        branches.append(
-            leads.alias(k=keys.company_key("company_name")).filter(~Q(company_name=""), full_names, k__in=company_keys)
-        )
+        branches.append(named_leads.filter(key_company__in=company_keys))
     if name_keys:
-        branches.append(
-            leads.alias(k=keys.name_key("first_name", "last_name")).filter(~Q(last_name=""), k__in=name_keys)
-        )
+        branches.append(leads.filter(key_name__in=name_keys))
     found: dict[int, Keyed] = {}
     for branch in branches:
         for row in _keyed_rows(branch, limit=limit):

@@ -94,7 +94,7 @@ class TsQueryLookup(Lookup):
         return f"{lhs} @@ ({rhs})::tsquery", [*lhs_params, *rhs_params]
 
 
-@audit.tracked(exclude=("search_document",))
+@audit.tracked(exclude=("search_document", *keys.KEY_FIELDS))
 class Lead(TenantModel):
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
@@ -121,6 +121,13 @@ class Lead(TenantModel):
         expression=RawSQL(LEAD_SEARCH_DOCUMENT, ()),  # noqa: S611 - a constant, no user input
         output_field=SearchVectorField(), db_persist=True
     )
+    # Normalised keys that bring possible duplicates together (see leads/models/keys.py for why they
+    # are stored columns rather than expression indexes).
+    key_email = keys.stored(keys.email_key("email"))
+    key_phone = keys.stored(keys.phone_key("phone"))
+    key_domain = keys.stored(keys.email_domain_key("email"))
+    key_company = keys.stored(keys.company_key("company_name"))
+    key_name = keys.stored(keys.name_key("first_name", "last_name"))
 
     class Meta:
         constraints = [
@@ -147,13 +154,8 @@ class Lead(TenantModel):
             # GIN cannot lead with team_id without btree_gin (absent from the embedded server);
             # the team filter is applied to the bitmap by row-level security and the query.
             GinIndex(fields=["search_document"], name="lead_search"),
-            # duplicate candidates are looked up by normalised keys (see leads/models/keys.py)
-            models.Index("team", keys.phone_key("phone"), condition=~Q(phone=""), name="lead_team_phone_key"),
-            models.Index("team", keys.email_domain_key("email"), condition=~Q(email=""), name="lead_team_email_domain"),
-            models.Index("team", keys.company_key("company_name"), condition=~Q(company_name=""),
-                         name="lead_team_company_key"),
-            models.Index("team", keys.name_key("first_name", "last_name"), condition=~Q(last_name=""),
-                         name="lead_team_name_key"),
+            # duplicate candidates are looked up by their normalised keys
+            *[models.Index(fields=["team", name], name=f"lead_team_{name}") for name in keys.KEY_FIELDS],
         ]
         triggers = [
             events.outbox_trigger(

@@ -1,9 +1,15 @@
 """Normalised keys that bring possible duplicate leads together, as SQL expressions.
 
-One definition serves three uses: the expression indexes on ``leads_lead`` (declared in
-``Lead.Meta``), the queries that look candidates up by them, and the values typed into a form
-(the same expression applied to a literal, evaluated by the database). So a key can never mean
-one thing in an index and another in Python.
+One definition serves both uses: the stored generated columns of ``leads_lead`` (``key_email``,
+``key_phone``...; indexed with the team), and the values typed into a form (the same expression
+applied to literals, evaluated by the database). So a key never means one thing in the table and
+another in Python.
+
+Why stored columns and not expression indexes: under row-level security, PostgreSQL evaluates the
+team policy before any condition whose functions are not "leakproof" (``lower``, ``regexp_replace``
+and friends are not), so ``lower(email) = $1`` can never be an index condition and the planner
+reads the whole team. ``key_email = $1`` compares a plain column with a leakproof ``=``: an index
+lookup.
 
 Everything here is an immutable PostgreSQL function (``lower``, ``regexp_replace``, ``translate``,
 ``split_part``, ``left``, ``right``, ``btrim``): no contrib extension is needed, which matters
@@ -12,8 +18,11 @@ because the embedded server has none (see docs/architecture.md, "Duplicates").
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import CharField, Func, Value
 from django.db.models.functions import Lower
+
+KEY_FIELDS = ("key_email", "key_phone", "key_domain", "key_company", "key_name")
 
 # Legal forms and filler words a company name is written with or without ("Acme, Inc." = "ACME").
 COMPANY_NOISE_WORDS = (
@@ -121,3 +130,8 @@ def name_key(first_name, last_name) -> Func:
     last = _letters(last_name)
     skeleton = RegexpReplace(Translate(Substring(last, 2), NAME_SOFT_LETTERS), r"(.)\1+", r"\1")
     return Join(Left(_letters(first_name), 1), Value(":"), Left(last, 1), skeleton)
+
+
+def stored(expression) -> models.GeneratedField:
+    """A key as a column the database computes on every write (bulk SQL and imports included)."""
+    return models.GeneratedField(expression=expression, output_field=models.TextField(), db_persist=True)

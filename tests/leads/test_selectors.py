@@ -73,8 +73,8 @@ def test_it_sorts_by_name(acme):
 
 def test_possible_duplicates_by_email_phone_and_similar_name(acme):
     same_email = LeadFactory(team=acme.team, email="jane@acme.example", phone="")
-    # a phone shared by clearly different people is an office line, not a duplicate: same_phone is "Jon Smith"
-    same_phone = LeadFactory(team=acme.team, email="x@y.example", phone="(415) 555-0123", first_name="Jon",
+    # a phone shared by clearly different people is an office line, not a duplicate: same_phone is named alike
+    same_phone = LeadFactory(team=acme.team, email="x@y.example", phone="(415) 555-0123", first_name="Jonathon",
                              last_name="Smith")
     similar = LeadFactory(team=acme.team, email="", phone="", first_name="Jonathan", last_name="Smith",
                           company_name="Initech")
