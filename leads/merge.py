@@ -419,6 +419,19 @@ def _survivor_name(merge: LeadMerge) -> str:
 # --- reading merges ----------------------------------------------------------------------------------
 
 
+def merged_into(*, team, lead_id: int) -> int | None:
+    """Where a merged lead lives on (down a chain of merges), or None."""
+    seen = set()
+    while lead_id not in seen:
+        seen.add(lead_id)
+        merge = LeadMerge.objects.filter(team=team, merged_lead_id=lead_id, undone_at__isnull=True).order_by(
+            "-merged_at").values_list("survivor_id", flat=True).first()
+        if merge is None:
+            return lead_id if len(seen) > 1 and Lead.objects.filter(team=team, pk=lead_id).exists() else None
+        lead_id = merge
+    return None
+
+
 def can_undo(seat, merge: LeadMerge, *, survivor: Lead | None = None) -> bool:
     """Managers; or the rep who owns the survivor and owned the merged lead."""
     user_id = seat.membership.user_id

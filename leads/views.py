@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from leads import exports, selectors, services
 from leads.forms import ActivityForm, BulkForm, CompanyForm, LeadFilterForm, LeadForm, SavedViewForm
-from leads.merge import can_undo, lead_merge_history
+from leads.merge import can_undo, lead_merge_history, merged_into
 from leads.models import Activity, Lead, SavedView
 from leads.views_catalog import BUILTIN_VIEWS, active_view
 from primesync.errors import DomainError
@@ -246,7 +246,13 @@ def lead_page_context(request, lead: Lead) -> dict:
 
 @team_required
 def lead_detail(request, pk):
-    lead = get_object_or_404(selectors.lead_queryset(team=request.team).select_related("sla"), pk=pk)
+    lead = selectors.lead_queryset(team=request.team).select_related("sla").filter(pk=pk).first()
+    if lead is None:
+        survivor_id = merged_into(team=request.team, lead_id=pk)  # an old link (a notification, a bookmark)
+        if survivor_id is None:
+            raise Http404("No such lead.")
+        messages.info(request, "That lead was merged into this one.")
+        return redirect("lead-detail", pk=survivor_id)
     return render(request, "leads/detail.html", lead_page_context(request, lead))
 
 

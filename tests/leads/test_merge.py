@@ -227,6 +227,8 @@ def test_undo_refuses_when_the_survivor_was_merged_away_then_works_in_order(acme
     first = do_merge(acme, world)
     with tenancy.use_team(acme.team):
         second = lead_merge(survivor=world.other, merged=Lead.objects.get(pk=world.survivor.pk), by=acme.manager)
+    with tenancy.use_team(acme.team):  # an old link to the first merged lead leads to where it lives on
+        assert merging.merged_into(team=acme.team, lead_id=world.merged.pk) == world.other.pk
     with pytest.raises(MergeError, match="itself merged into Ana Silvia .* undo that merge first"):
         undo(acme, first)
     undo(acme, second)

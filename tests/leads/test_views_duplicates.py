@@ -74,6 +74,7 @@ def test_it_hides_other_teams(manager_client, acme, globex):
     assert manager_client.post(f"/duplicates/{other_pair.pk}/merge/", {"keep": a.pk}).status_code == 404
     assert manager_client.post(f"/duplicates/{other_pair.pk}/dismiss/").status_code == 404
     assert manager_client.post(f"/duplicates/merges/{record.pk}/undo/").status_code == 404
+    assert manager_client.get(f"/leads/{b.pk}/").status_code == 404  # merged in another team: no redirect
     assert b"pair-row-" not in manager_client.get("/duplicates/").content
     assert b"merge-row-" not in manager_client.get("/duplicates/merges/").content
     with tenancy.use_team(globex.team):
@@ -157,7 +158,8 @@ def test_merge_keeps_the_picked_values_and_shows_the_undo_banner(manager_client,
     page = manager_client.get(f"/leads/{a.pk}/").content.decode()
     assert "Merged with <strong>Ana Silva &lt;ANA@INITECH.EXAMPLE&gt;</strong>" in page and "data-undo-merge" in page
     assert "Merged Ana Silva &lt;ANA@INITECH.EXAMPLE&gt; into this lead" in page  # in the timeline
-    assert manager_client.get(f"/leads/{b.pk}/").status_code == 404
+    old_link = manager_client.get(f"/leads/{b.pk}/")  # a notification's link to the merged lead
+    assert old_link.status_code == 302 and old_link["Location"] == f"/leads/{a.pk}/"
 
 
 def test_merge_validates_input(manager_client, acme):
