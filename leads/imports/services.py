@@ -89,8 +89,9 @@ class SuggestedMapping:
 def mapping_for(*, team: Team, headers: list[str]) -> SuggestedMapping:
     """The team's saved mapping for these exact headers, else a guess from the header names."""
     saved = ImportMapping.objects.filter(team=team, headers_signature=fields.headers_signature(headers)).first()
-    if saved is not None:
-        mapping = {h: (saved.mapping.get(h) or "") for h in headers}
+    if saved is not None and len(saved.headers) == len(headers):
+        # same headers up to case and punctuation: "E-mail" then, "email" now
+        mapping = {h: (saved.mapping.get(old) or "") for h, old in zip(headers, saved.headers, strict=True)}
         if any(target not in fields.BY_KEY for target in mapping.values() if target):
             saved = None  # written for fields that no longer exist: guess instead
         else:
@@ -301,6 +302,10 @@ def _run(job: LeadImport) -> list[int]:
             with tenancy.use_team(team_id):
                 audit.set_context(source="import", user_id=job.created_by_id, path=f"/imports/{job.pk}/",
                                   correlation_id=f"import-{job.pk}")
+                with connection.cursor() as cur:
+                    # No wait for the WAL flush at each chunk's commit: a crash may lose the last chunks, and
+                    # with them their counters and lines_done (same transaction), so the resumed run redoes them.
+                    cur.execute("SET LOCAL synchronous_commit = off")
                 staging.stage_load(rows)
                 rejected = staging.stage_validate(width=len(csv_file.headers))
                 staging.stage_decide(team_id=team_id, on_duplicate=job.on_duplicate)
@@ -368,3 +373,11 @@ def imports_to_resume(*, team_id: int) -> list[int]:
                 | Q(status=ImportStatus.RUNNING, heartbeat_at__lt=stalled)
             ).values_list("pk", flat=True)
         )
+
+
+def import_files_purge(*, team_id: int, older_than: timedelta = timedelta(days=1)) -> int:
+    """Uploads nobody went on to import (the wizard left half-way) are not kept for ever."""
+    with tenancy.use_team(team_id):
+        left = ImportFile.objects.filter(uploaded_at__lt=timezone.now() - older_than, imports__isnull=True)
+        deleted, _ = left.delete()
+    return deleted

@@ -16,10 +16,14 @@ def run_import(team_id: int, import_id: int) -> str:
 
 @shared_task(name="leads.resume_imports")
 def resume_imports() -> int:
-    """Queue imports still pending a minute after they were asked for, and running ones whose worker went quiet."""
+    """Queue imports still pending a minute after they were asked for, and running ones whose worker went quiet.
+
+    Uploads left in the wizard for a day are deleted on the way.
+    """
     queued = 0
     for team_id in Team.objects.values_list("pk", flat=True):
         for import_id in services.imports_to_resume(team_id=team_id):
             run_import.delay(team_id, import_id)
             queued += 1
+        services.import_files_purge(team_id=team_id)
     return queued

@@ -222,7 +222,9 @@ def test_a_saved_mapping_is_applied_to_the_next_file_with_those_headers(acme):
         services.mapping_save(team=acme.team, by=acme.manager, headers=["Mail", "Who"],
                               mapping={"Mail": "email", "Who": "full_name"}, name="Trade show")
         suggested = services.mapping_for(team=acme.team, headers=["mail", "WHO"])
-    assert suggested.saved.name == "Trade show"
+        guessed = services.mapping_for(team=acme.team, headers=["Who", "Mail"])  # another order: another file
+    assert suggested.saved.name == "Trade show" and suggested.mapping == {"mail": "email", "WHO": "full_name"}
+    assert guessed.saved is None and guessed.mapping == {"Who": "", "Mail": "email"}
 
 
 def test_a_stalled_import_is_resumed_after_its_last_committed_chunk(acme, settings):
@@ -273,3 +275,13 @@ def test_options_are_checked(acme, settings):
         settings.IMPORT_MAX_BYTES = 100
         with pytest.raises(DomainError, match="larger than"):
             services.import_file_upload(team=acme.team, by=acme.manager, name="big.csv", data=b"Email\n" + b"a@x.example\n" * 20)
+
+
+def test_uploads_left_in_the_wizard_are_purged_after_a_day(acme):
+    job = run(acme, b"Email\na@x.example\n")
+    with tenancy.use_team(acme.team):
+        left = services.import_file_upload(team=acme.team, by=acme.rep, name="left.csv", data=b"Email\nb@x.example\n")
+        ImportFile.objects.update(uploaded_at=datetime(2020, 1, 1, tzinfo=ZoneInfo("UTC")))
+    assert services.import_files_purge(team_id=acme.team.pk) == 1
+    with tenancy.use_team(acme.team):
+        assert list(ImportFile.objects.values_list("pk", flat=True)) == [job.file_id] and left.pk != job.file_id
