@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 
 from dashboards.metrics import store
 from dashboards.models import Notification
+from dashboards.selectors import stage_heads
 from deals.models import Deal
-from deals.selectors import pipeline_stages_with_totals
 from primesync import broadcast, events
 
 
@@ -38,7 +38,7 @@ def render_board_update(event) -> list[tuple[str, dict]]:
         else Deal.objects.select_related("owner", "company").filter(pk=event.entity_id).first()
     )
     pipeline_id = (event.payload or {}).get("pipeline_id")
-    siblings, totals = pipeline_stages_with_totals(team_id=event.team_id, pipeline_id=pipeline_id, stage_ids=stage_ids)
+    siblings, totals = stage_heads(team_id=event.team_id, pipeline_id=pipeline_id, stage_ids=stage_ids)
     stages = [s for s in siblings if s.pk in totals]
     heads = "".join(
         render_to_string("deals/_stage_head.html", {"stage": stage, "total": totals[stage.pk], "oob": True})

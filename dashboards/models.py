@@ -112,8 +112,12 @@ class DealStageChange(TenantModel):
 
     class Meta:
         indexes = [
-            models.Index(fields=["team", "changed_at"], name="dealstagechange_team_at"),
-            models.Index(fields=["team", "deal", "changed_at"], name="dealstagechange_team_deal"),
+            # a period's entries: the creations (conversion's cohort) and the moves (velocity), from the index alone
+            models.Index(fields=["team", "changed_at"],
+                         include=["from_stage", "seconds_in_from_stage", "owner", "deal", "pipeline"],
+                         name="dealstagechange_period"),
+            # a deal's path: the stages it reached (conversion), from the index alone
+            models.Index(fields=["team", "deal", "changed_at"], include=["to_stage"], name="dealstagechange_path"),
         ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -18,8 +19,8 @@ from dashboards.metrics.periods import Period
 from dashboards.metrics.reading import Reading
 from dashboards.metrics.response_time import lead_response_time
 from dashboards.metrics.velocity import deal_velocity
-from deals.models import DealStaleAlert
-from deals.selectors import open_deals_without_next_step
+from deals.models import DealStaleAlert, Stage
+from deals.selectors import StageTotal, open_deals_without_next_step
 from leads.models import Activity, ActivityKind, Lead, LeadStatus
 from primesync.models import User
 
@@ -105,7 +106,9 @@ METRICS = ("active_deals", "conversion_by_stage", "deal_velocity", "lead_respons
 SNAPSHOTTED = ("deal_velocity", "revenue_forecast")
 
 
-def dashboard(*, team_id: int, period: Period, owner: User | None, with_team_views: bool) -> Dashboard:
+def dashboard(*, team_id: int, period: Period, owner: User | None, with_team_views: bool,
+              reps: list[User] | None = None) -> Dashboard:
+    """``reps``: the team's people if the caller already read them (the rep picker needs them)."""
     owner_id = owner.pk if owner else None
     kept = store.snapshots(team_id=team_id, period=period, owner_id=owner_id, metrics=list(SNAPSHOTTED))
     readings = {name: metric(name, team_id=team_id, period=period, owner_id=owner_id, snapshots=kept)
@@ -124,7 +127,7 @@ def dashboard(*, team_id: int, period: Period, owner: User | None, with_team_vie
     return Dashboard(period=period, owner=owner, metrics=readings, leaderboard=board,
                      forecast_trend=[trend[day] for day in sorted(trend)],
                      stale=stale_deals(team_id=team_id, owner_id=owner_id),
-                     reps=team_reps(team_id=team_id) if with_team_views else [])
+                     reps=(team_reps(team_id=team_id) if reps is None else reps) if with_team_views else [])
 
 
 def stale_deals(*, team_id: int, owner_id: int | None, limit: int = 10) -> list:
@@ -135,6 +138,27 @@ def stale_deals(*, team_id: int, owner_id: int | None, limit: int = 10) -> list:
     if owner_id:
         alerts = alerts.filter(deal__owner_id=owner_id)
     return list(alerts[:limit])
+
+
+def stage_heads(*, team_id: int, pipeline_id: int, stage_ids: list[int]) -> tuple[list[Stage], dict[int, StageTotal]]:
+    """A pipeline's stages in order, and the count and amount of the listed ones, for a live board update.
+
+    From the totals the deal triggers keep (a few rows per stage, exact at every commit), not a count of the
+    deals: the relay runs this on every deal change, and at 1M deals counting two columns took 160 ms.
+    """
+    with connection.cursor() as cur:
+        cur.execute(
+            'SELECT s.id, s.name, s."order", s.kind, s.win_probability, s.stale_after_days, '
+            "coalesce(sum(t.deals), 0), coalesce(sum(t.amount), 0) FROM deals_stage s "
+            "LEFT JOIN dashboards_dealstagetotal t ON t.team_id = s.team_id AND t.stage_id = s.id "
+            "AND s.id = ANY(%s) "
+            'WHERE s.pipeline_id = %s AND s.team_id = %s GROUP BY s.id ORDER BY s."order"',
+            [stage_ids, pipeline_id, team_id],
+        )
+        rows = cur.fetchall()
+    stages = [Stage(id=r[0], name=r[1], order=r[2], kind=r[3], win_probability=r[4], stale_after_days=r[5],
+                    pipeline_id=pipeline_id, team_id=team_id) for r in rows]
+    return stages, {r[0]: StageTotal(count=int(r[6]), amount=r[7]) for r in rows if r[0] in stage_ids}
 
 
 def team_reps(*, team_id: int) -> list[User]:

@@ -49,24 +49,25 @@ def notifications_read(request):
 
 
 def _scope(request):
-    """Whose numbers: a rep's own; a manager's team, or one rep of it (?rep=)."""
+    """Whose numbers: a rep's own; a manager's team, or one rep of it (?rep=). Also the team's people when
+    they had to be read to check ?rep= (None otherwise), so the page does not read them twice."""
     if not request.seat.is_manager:
-        return request.user
+        return request.user, None
     rep_id = request.GET.get("rep", "")
     if rep_id.isdigit():
-        rep = selectors.team_reps(team_id=request.team.pk)
-        chosen = next((u for u in rep if u.pk == int(rep_id)), None)
+        reps = selectors.team_reps(team_id=request.team.pk)
+        chosen = next((u for u in reps if u.pk == int(rep_id)), None)
         if chosen is None:
             raise Http404("No such rep in this team.")
-        return chosen
-    return None
+        return chosen, reps
+    return None, None
 
 
 def _context(request) -> dict:
     period = periods.from_query(request.GET, timezone.localdate())
-    owner = _scope(request)
+    owner, reps = _scope(request)
     board = selectors.dashboard(team_id=request.team.pk, period=period, owner=owner,
-                                with_team_views=request.seat.is_manager)
+                                with_team_views=request.seat.is_manager, reps=reps)
     query = request.GET.urlencode()
     without_rep = request.GET.copy()
     without_rep.pop("rep", None)
@@ -87,7 +88,7 @@ def dashboard_metric(request, name):
     if name not in selectors.METRICS:
         raise Http404("No such metric.")
     period = periods.from_query(request.GET, timezone.localdate())
-    owner = _scope(request)
+    owner, _ = _scope(request)
     reading = selectors.metric(name, team_id=request.team.pk, period=period, owner_id=owner.pk if owner else None)
     return render(request, f"dashboards/metrics/_{name}.html",
                   {"r": reading, "query": request.GET.urlencode(), "period": period})

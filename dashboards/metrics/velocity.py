@@ -16,14 +16,17 @@ def deal_velocity(*, team_id: int, period: Period, owner_id: int | None = None) 
     start, end = period.bounds()
     owner = [owner_id] if owner_id else []
     with connection.cursor() as cur:
+        # the period's moves are aggregated by stage first, then joined to the stages (joined first, a quarter's
+        # 240,000 moves at 1M deals were sorted on disk for the grouping)
         cur.execute(
-            "SELECT s.id, s.name, count(c.id), avg(c.seconds_in_from_stage) "
+            "SELECT s.id, s.name, coalesce(c.moves, 0), c.seconds "
             "FROM deals_stage s JOIN deals_pipeline p ON p.id = s.pipeline_id "
-            "LEFT JOIN dashboards_dealstagechange c ON c.from_stage_id = s.id AND c.team_id = s.team_id "
-            f"  AND c.changed_at >= %s AND c.changed_at < %s {'AND c.owner_id = %s' if owner_id else ''} "
-            "WHERE s.team_id = %s AND s.kind = 'open' "
-            'GROUP BY p.is_default, p.name, s.id, s.name, s."order" ORDER BY p.is_default DESC, p.name, s."order"',
-            [start, end, *owner, team_id],
+            "LEFT JOIN (SELECT from_stage_id, count(*) AS moves, avg(seconds_in_from_stage) AS seconds "
+            "  FROM dashboards_dealstagechange WHERE team_id = %s AND from_stage_id IS NOT NULL "
+            f"  AND changed_at >= %s AND changed_at < %s {'AND owner_id = %s' if owner_id else ''} "
+            "  GROUP BY from_stage_id) c ON c.from_stage_id = s.id "
+            "WHERE s.team_id = %s AND s.kind = 'open' ORDER BY p.is_default DESC, p.name, s.\"order\"",
+            [team_id, start, end, *owner, team_id],
         )
         stages = [{"stage_id": sid, "stage": name, "moves": moves,
                    "days": round(float(avg) / DAY, 1) if avg is not None else None}

@@ -9,6 +9,7 @@ from django.db.models import Count, Sum
 
 from dashboards.metrics.active_deals import active_deals
 from dashboards.models import DealStageChange, DealStageTotal
+from dashboards.selectors import stage_heads
 from deals.models import Deal, Stage
 from deals.services import deal_create, deal_delete, deal_move, deal_update
 from primesync import tenancy
@@ -68,5 +69,11 @@ def test_totals_equal_a_direct_query_after_random_changes(acme, globex):
             last[change.deal_id] = change.to_stage_id
         assert {d.pk: d.stage_id for d in Deal.objects.filter(team=acme.team)} == {
             pk: stage for pk, stage in last.items() if pk in {d.pk for d in deals}}
+        # the live board's column heads are read from the totals: they equal a count of the deals
+        pipeline = stages[0].pipeline_id
+        _, heads = stage_heads(team_id=acme.team.pk, pipeline_id=pipeline, stage_ids=[s.pk for s in stages])
+        counted = {r["stage_id"]: (r["n"], r["a"]) for r in Deal.objects.filter(team=acme.team, pipeline_id=pipeline)
+                   .values("stage_id").annotate(n=Count("id"), a=Sum("amount"))}
+        assert {pk: (head.count, head.amount) for pk, head in heads.items() if head.count} == counted
     with tenancy.use_team(globex.team):
         assert not DealStageTotal.objects.exists()  # another team's totals: none of acme's rows

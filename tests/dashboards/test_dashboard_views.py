@@ -67,6 +67,15 @@ def test_a_manager_drills_into_a_rep_but_not_into_another_teams(client, acme, gl
     assert client.get(f"/dashboard/?rep={stranger.pk}").status_code == 404
 
 
+def test_a_manager_drilling_into_a_rep_reads_the_team_once(client, acme, django_assert_max_num_queries):
+    deal(acme, 1000, acme.rep)
+    client.force_login(acme.manager)
+    client.get(f"/dashboard/?rep={acme.rep.pk}")  # computes and keeps the rep's cached and snapshotted metrics
+    with django_assert_max_num_queries(6 + 4):  # the people read to check ?rep= also fill the rep picker
+        page = client.get(f"/dashboard/?rep={acme.rep.pk}").content.decode()
+    assert f'<option value="{acme.rep.pk}" selected>' in page
+
+
 def test_a_metric_fragment_reloads_alone(client, acme, django_assert_max_num_queries):
     deal(acme, 1000, acme.rep)
     client.force_login(acme.manager)

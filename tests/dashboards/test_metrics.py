@@ -15,6 +15,7 @@ from dashboards.metrics.leaderboard import leaderboard
 from dashboards.metrics.reading import Reading
 from dashboards.metrics.response_time import lead_response_time
 from dashboards.metrics.velocity import deal_velocity
+from dashboards.models import DealStageChange
 from deals.models import Deal
 from deals.services import deal_create, deal_move
 from leads.models import LeadSla
@@ -73,6 +74,18 @@ def test_conversion_counts_a_stage_skipped_on_the_way_as_reached(acme):
                       "Negotiation": (1, 100.0), "Won": (1, None)}
     assert (value["pipelines"][0]["created"], value["pipelines"][0]["won"], value["pipelines"][0]["win_rate"]) == (
         4, 1, 25.0)
+
+
+def test_conversion_leaves_out_a_deal_of_another_period_whose_id_lies_among_the_cohorts(acme):
+    a, old, _later = (deal(acme, "Prospecting", n) for n in (1, 2, 3))
+    move(acme, old, "Won")
+    move(acme, a, "Qualification")
+    with tenancy.use_team(acme.team):  # ``old`` was created last year (an import kept its date)
+        DealStageChange.objects.filter(deal_id=old.pk, from_stage__isnull=True).update(
+            changed_at=timezone.now() - timedelta(days=400))
+        value = conversion_by_stage(team_id=acme.team.pk, period=PERIOD).value
+    stages = {s["stage"]: s["reached"] for s in value["pipelines"][0]["stages"]}
+    assert stages == {"Prospecting": 2, "Qualification": 1, "Proposal": 0, "Negotiation": 0, "Won": 0}
 
 
 def test_lead_to_won_counts_leads_of_the_period_with_a_won_deal(acme):
