@@ -76,6 +76,9 @@ def render_notification(event) -> list[tuple[str, dict]]:
 # --- the dashboard -----------------------------------------------------------------------------
 
 
+RESPONSE_TIME_DEBOUNCE = 1.0  # seconds
+
+
 def dashboard_group(team_id: int) -> str:
     return f"dashboard.team.{team_id}"
 
@@ -87,14 +90,17 @@ def signal_deal_metrics(event) -> list[tuple[str, dict]]:
                                               "owner_ids": _owners(event)})]
 
 
-@events.live_renderer(events.LEAD_CREATED, events.ACTIVITY_LOGGED, events.SLA_BREACHED)
+@events.live_renderer(events.LEAD_SLA_CHANGED, events.LEAD_ASSIGNED)
 def signal_response_time(event) -> list[tuple[str, dict]]:
-    """A new lead, a first touch or a breach changes the response time: its cached values become old."""
-    if event.type == events.ACTIVITY_LOGGED and not (event.payload or {}).get("lead_id"):
-        return []
+    """A clock started, touched or breached (or a lead changed hands, moving it between reps' numbers): the
+    cached response times become old."""
     store.bump(event.team_id, "lead_response_time")
-    return [(dashboard_group(event.team_id), {"type": "dashboard.refresh", "metrics": ["lead_response_time"],
-                                              "owner_ids": []})]
+    if store.claim_refresh(event.team_id, "lead_response_time"):
+        # recomputed once for a burst of events (an import brings thousands), then open pages are told
+        from dashboards.tasks import response_time_refresh
+
+        response_time_refresh.apply_async((event.team_id,), countdown=RESPONSE_TIME_DEBOUNCE)
+    return []
 
 
 def _owners(event) -> list[int]:

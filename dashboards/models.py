@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from deals.models import Deal
+from leads.models import LeadSla
 from primesync import events
 from primesync.models import TenantModel
 
@@ -166,3 +167,23 @@ class MetricSnapshot(TenantModel):
         constraints = [models.UniqueConstraint(fields=["team", "metric", "owner", "day", "period"],
                                                nulls_distinct=False, name="metricsnapshot_unique")]
         indexes = [models.Index(fields=["team", "metric", "day"], name="metricsnapshot_team_metric_day")]
+
+
+class LeadSlaWatch(LeadSla):
+    """The speed-to-lead clocks as the dashboards see them: a clock started, touched or breached emits
+    LEAD_SLA_CHANGED, the one signal the response-time metric needs (a proxy: the trigger lives here)."""
+
+    class Meta:
+        proxy = True
+        triggers = [
+            events.outbox_trigger(
+                "outbox_sla_started", operation=pgtrigger.Insert, event_type=events.LEAD_SLA_CHANGED,
+                entity_type="lead_sla", payload="jsonb_build_object('lead_id', n.lead_id)",
+            ),
+            events.outbox_trigger(
+                "outbox_sla_changed", operation=pgtrigger.Update, event_type=events.LEAD_SLA_CHANGED,
+                entity_type="lead_sla", payload="jsonb_build_object('lead_id', n.lead_id)",
+                where="(o.first_touch_at, o.breached_at, o.started_at) IS DISTINCT FROM "
+                      "(n.first_touch_at, n.breached_at, n.started_at)",
+            ),
+        ]

@@ -46,6 +46,7 @@ QUOTA_ALERT = "QUOTA_ALERT"
 SLA_BREACHED = "SLA_BREACHED"
 LEAD_ENRICHED = "LEAD_ENRICHED"
 LEAD_CONTACT_CHANGED = "LEAD_CONTACT_CHANGED"  # email, phone, company or name edited
+LEAD_SLA_CHANGED = "LEAD_SLA_CHANGED"  # a speed-to-lead clock started, was touched or breached
 LEAD_MERGED = "LEAD_MERGED"  # entity: the survivor; payload: merge_id, merged_id, merged_name
 LEAD_MERGE_UNDONE = "LEAD_MERGE_UNDONE"  # entity: the lead brought back; payload: merge_id, survivor_id
 

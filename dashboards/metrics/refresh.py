@@ -9,6 +9,7 @@ from dashboards.metrics import periods, store
 from dashboards.metrics.conversion import conversion_by_stage
 from dashboards.metrics.forecast import revenue_forecast
 from dashboards.metrics.leaderboard import leaderboard
+from dashboards.metrics.response_time import lead_response_time
 from dashboards.metrics.velocity import deal_velocity
 from primesync import tenancy
 from primesync.models import Membership
@@ -46,3 +47,16 @@ def cache_warm(*, team_id: int) -> int:
                            leaderboard(team_id=team_id, period=period), ttl=store.CACHE_MAX_AGE * 2)
             done += 2
     return done
+
+
+def response_time_refresh(*, team_id: int) -> int:
+    """After lead events: the team's response time for the standard periods under the current version, so the
+    next page finds it (events arriving meanwhile claim another run: the claim is released first)."""
+    store.release_refresh(team_id, "lead_response_time")
+    today, version = timezone.localdate(), store.version(team_id, "lead_response_time")
+    with tenancy.use_team(team_id):
+        for make_period in periods.STANDARD:
+            period = make_period(today)
+            key = f"{store.cache_key(team_id, 'lead_response_time', period, None)}:v{version}"
+            store.remember(key, lead_response_time(team_id=team_id, period=period), ttl=store.CACHE_MAX_AGE * 2)
+    return len(periods.STANDARD)

@@ -104,3 +104,18 @@ def bump(team_id: int, metric: str) -> None:
             cache.incr(key)
     except Exception:  # noqa: BLE001 - Redis down: the cached values are unreachable anyway
         log.warning("metric cache unavailable: %s not bumped", key)
+
+
+def claim_refresh(team_id: int, metric: str, *, hold: timedelta = timedelta(seconds=30)) -> bool:
+    """True for the first caller until ``release_refresh``: one background recompute per burst of events."""
+    try:
+        return bool(cache.add(f"dash:{team_id}:{metric}:pending", 1, timeout=hold.total_seconds()))
+    except Exception:  # noqa: BLE001 - Redis down: pages compute the metric themselves
+        return False
+
+
+def release_refresh(team_id: int, metric: str) -> None:
+    try:
+        cache.delete(f"dash:{team_id}:{metric}:pending")
+    except Exception:  # noqa: BLE001
+        log.warning("metric cache unavailable: %s refresh not released", metric)

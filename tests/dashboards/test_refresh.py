@@ -25,3 +25,36 @@ def test_the_warm_cache_holds_the_teams_conversion_and_leaderboard(acme):
     quarter = periods.this_quarter(timezone.localdate())
     for metric in ("conversion_by_stage", "leaderboard"):
         assert cache.get(store.cache_key(acme.team.pk, metric, quarter, None))["metric"] == metric
+
+
+def test_a_started_or_touched_clock_recomputes_the_response_time_for_open_dashboards(relay, celery_worker_thread):
+    from datetime import timedelta
+
+    from dashboards import selectors
+    from leads.models import Lead, LeadSla
+    from tests.conftest import make_team
+    from tests.factories import LeadFactory
+    from tests.workers import wait_until
+
+    acme = make_team("acme")
+    period = periods.this_month(timezone.localdate())
+
+    def kept_leads():
+        key = f"{store.cache_key(acme.team.pk, 'lead_response_time', period, None)}:v" \
+              f"{store.version(acme.team.pk, 'lead_response_time')}"
+        kept = cache.get(key)
+        return kept["value"]["leads"] if kept else None
+
+    LeadFactory(team=acme.team, owner=acme.rep)  # its handler starts the clock: LEAD_SLA_CHANGED
+    wait_until(lambda: kept_leads() == 1, timeout=30, message="the response time recomputed after the clock")
+    with tenancy.use_team(acme.team):
+        sla = LeadSla.objects.get()
+        LeadSla.objects.filter(pk=sla.pk).update(first_touch_at=sla.started_at + timedelta(minutes=7),
+                                                 response_seconds=420)
+    wait_until(lambda: (cache.get(f"{store.cache_key(acme.team.pk, 'lead_response_time', period, None)}:v"
+                                  f"{store.version(acme.team.pk, 'lead_response_time')}") or {}).get(
+        "value", {}).get("median_seconds") == 420, timeout=30, message="the first touch in the response time")
+    with tenancy.use_team(acme.team):
+        assert selectors.metric("lead_response_time", team_id=acme.team.pk, period=period,
+                                owner_id=None).value["median_seconds"] == 420
+        assert Lead.objects.count() == 1
