@@ -27,7 +27,7 @@ def test_a_rep_sees_why_the_score_is_low_and_fixes_a_typo_in_one_click(page, com
     page.goto(f"/leads/{lead.pk}/")
     expect(page.locator('#lead-quality [data-factor="email"]')).to_contain_text(
         "did you mean jane.roe@gmail.com?")
-    expect(page.locator('#lead-quality [data-factor="email"] .lost')).to_have_text("−30")
+    expect(page.locator('#lead-quality [data-factor="email"] .lost')).to_have_text("\u221230")
     panel = page.locator("#enrichment-panel")
     expect(panel.locator("[data-did-you-mean]")).to_have_text("jane.roe@gmail.com")
     expect(panel.locator('[data-flag="free-mail"]')).to_have_count(0)  # gmial.com is no known free-mail domain
