@@ -100,13 +100,17 @@ class DealStageTotal(TenantModel):
 class DealStageChange(TenantModel):
     """A deal entered a stage (appended by trigger): conversion and velocity are computed from these."""
 
+    # Appended on every deal insert and move: only the indexes the metrics read (Meta), none per column
+    # (deleting a stage or a user, rare, may scan).
     deal = models.ForeignKey("deals.Deal", on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    pipeline = models.ForeignKey("deals.Pipeline", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    pipeline = models.ForeignKey("deals.Pipeline", on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                                 db_index=False)
     from_stage = models.ForeignKey("deals.Stage", null=True, on_delete=models.CASCADE, related_name="+",
-                                   db_constraint=False)
-    to_stage = models.ForeignKey("deals.Stage", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+                                   db_constraint=False, db_index=False)
+    to_stage = models.ForeignKey("deals.Stage", on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                                 db_index=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+",
-                              db_constraint=False)
+                              db_constraint=False, db_index=False)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     changed_at = models.DateTimeField()
     seconds_in_from_stage = models.BigIntegerField(null=True)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Count, Prefetch, Sum
 
 from deals.models import Deal, Pipeline, Quota, Stage, StageKind
@@ -93,26 +92,6 @@ def stage_totals(*, team, user, filters: DealFilters, stage_ids: list[int]) -> d
     for row in rows:
         totals[row["stage_id"]] = StageTotal(count=row["count"], amount=row["amount"] or Decimal(0))
     return totals
-
-
-def pipeline_stages_with_totals(*, team_id: int, pipeline_id: int, stage_ids: list[int]):
-    """A pipeline's stages in order, and the count and amount of the listed ones, in one query.
-
-    Used on every live board update, where round trips are what the latency is made of.
-    """
-    with connection.cursor() as cur:
-        cur.execute(
-            'SELECT s.id, s.name, s."order", s.kind, s.win_probability, s.stale_after_days, '
-            "count(d.id), COALESCE(sum(d.amount), 0) FROM deals_stage s "
-            "LEFT JOIN deals_deal d ON d.stage_id = s.id AND d.team_id = s.team_id AND s.id = ANY(%s) "
-            'WHERE s.pipeline_id = %s AND s.team_id = %s GROUP BY s.id ORDER BY s."order"',
-            [stage_ids, pipeline_id, team_id],
-        )
-        rows = cur.fetchall()
-    stages = [Stage(id=r[0], name=r[1], order=r[2], kind=r[3], win_probability=r[4], stale_after_days=r[5],
-                    pipeline_id=pipeline_id, team_id=team_id) for r in rows]
-    totals = {r[0]: StageTotal(count=r[6], amount=r[7]) for r in rows if r[0] in stage_ids}
-    return stages, totals
 
 
 def stage_cards(*, team, user, filters: DealFilters, stage: Stage, after: str | None = None, size: int = 25):
