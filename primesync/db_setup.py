@@ -80,6 +80,9 @@ def ensure_roles(cur, roles: Roles) -> None:
         cur.execute(statement)
     # SET ROLE to the bypass role is the only way the app role ever skips row-level security.
     cur.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(roles.bypass), sql.Identifier(roles.app)))
+    # The owner may too, for backups (primesync/backups.py: pg_dump refuses rows a policy hides). This
+    # gives it nothing new: it owns the tables and could turn their row-level security off anyway.
+    cur.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(roles.bypass), sql.Identifier(roles.owner)))
 
 
 def ensure_database(admin_url: str, dbname: str, roles: Roles, *, recreate: bool = False) -> None:

@@ -140,6 +140,10 @@ DATABASES = {
     "owner": _database_alias(DATABASE_URL, DB_OWNER_USER, DB_OWNER_PASSWORD),
 }
 DATABASE_ROUTERS = ["primesync.db_router.OwnerMigratesRouter"]
+# Backups (manage.py backup / restore): where dumps go by default, and the bin directory of pg_dump and
+# pg_restore when the right version is not found by itself (pgserver wheel, /usr/lib/postgresql/*/bin, PATH).
+BACKUP_DIR = Path(env("BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
+PG_BIN_DIR = env("PG_BIN_DIR")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker, channel layer ------------------------------------------------
