@@ -79,6 +79,27 @@ def quality_shots(browser) -> None:
     page.locator(".record-side").screenshot(path=OUT / "lead-quality.png")
 
 
+def dashboard_and_data_shots(browser) -> None:
+    """The manager's dashboard, a duplicate pair side by side, and the import wizard's preview."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1500})
+    log_in(page, "manager@acme.test")
+    shot(page, "/dashboard/", "dashboard")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{BASE}/duplicates/")
+    page.locator("a[href^='/duplicates/']").filter(has_text="Compare").first.click()
+    page.screenshot(path=OUT / "duplicate-compare.png")
+    lines = ["First Name,Last Name,E-mail,Mobile,Company Name,Job Title"]
+    lines += [f"Visitor,Number{i},visitor{i}@expo.example,+1 415 555 {i:04d},Expo Corp,Buyer" for i in range(40)]
+    lines[4] = "Broken,Row,not-an-email,+1 415 555 9999,Expo Corp,Buyer"
+    page.goto(f"{BASE}/imports/new/")
+    page.set_input_files("#id_file", files=[{"name": "trade-show.csv", "mimeType": "text/csv",
+                                             "buffer": ("\n".join(lines) + "\n").encode()}])
+    page.get_by_role("button", name="Upload and map columns").click()
+    page.wait_for_url("**/imports/new/*/")
+    page.locator("#preview-rows tbody tr").first.wait_for()
+    page.screenshot(path=OUT / "import-preview.png", full_page=True)
+
+
 def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -110,6 +131,7 @@ def main() -> None:
         shot(phone, "/leads/", "leads-phone")
         enrichment_shots(browser)
         quality_shots(browser)
+        dashboard_and_data_shots(browser)
         page = browser.new_page(viewport={"width": 1280, "height": 760})
         log_in(page, "admin@primesync.test")
         shot(page, "/admin/leads/lead/", "admin-leads")
