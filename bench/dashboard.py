@@ -198,7 +198,7 @@ def live_latency(*, team, manager, moves: int, db: str) -> dict[str, list[float]
     from primesync import tenancy
 
     store = SessionStore()
-    store[SESSION_KEY], store[BACKEND_SESSION_KEY] = str(manager.pk), settings.AUTHENTICATION_BACKENDS[0]
+    store[SESSION_KEY], store[BACKEND_SESSION_KEY] = str(manager.pk), settings.AUTHENTICATION_BACKENDS[-1]
     store[HASH_SESSION_KEY] = manager.get_session_auth_hash()
     store.save()
     cookie = f"{settings.SESSION_COOKIE_NAME}={store.session_key}"

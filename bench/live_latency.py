@@ -167,7 +167,7 @@ def main() -> None:
         deal = deal_create(team=team, by=manager, name="Live deal 0", owner=manager, amount=1000)
         deal_id = deal.pk
     store = SessionStore()
-    store[SESSION_KEY], store[BACKEND_SESSION_KEY] = str(manager.pk), settings.AUTHENTICATION_BACKENDS[0]
+    store[SESSION_KEY], store[BACKEND_SESSION_KEY] = str(manager.pk), settings.AUTHENTICATION_BACKENDS[-1]
     store[HASH_SESSION_KEY] = manager.get_session_auth_hash()
     store.save()
     cookie = f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
