@@ -29,6 +29,7 @@ def manager_required(view):
             raise PermissionDenied("Only managers can open this page.")
         return view(request, *args, **kwargs)
 
+    wrapped.manager_only = True  # the tenant sweep test finds manager-only pages by this mark
     return wrapped
 
 
