@@ -244,7 +244,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)  # opt in: preload lists are hard to leave
+# Only a header: the domain joins the browsers' preload list only if someone submits it (hard to leave).
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 # Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto (the proxy must overwrite it).
 _PROXY_SSL_HEADER = env("SECURE_PROXY_SSL_HEADER")
 if _PROXY_SSL_HEADER:
