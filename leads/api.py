@@ -1,5 +1,7 @@
 """API v1: companies and leads."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
@@ -103,5 +105,20 @@ class LeadExportView(APIView):
     The same query parameters as /leads/ (read by the same form); every export is recorded (ExportLog).
     """
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", description="Search in name, email, phone and company"),
+            OpenApiParameter("owner", description="me, none, or a user id"),
+            OpenApiParameter("status", many=True, explode=True, description="Repeat for several"),
+            OpenApiParameter("source"),
+            OpenApiParameter("quality", description="A quality band"),
+            OpenApiParameter("created_from", OpenApiTypes.DATE),
+            OpenApiParameter("created_to", OpenApiTypes.DATE),
+            OpenApiParameter("sort"),
+        ],
+        responses={(200, "text/csv"): OpenApiResponse(
+            response={"type": "string"}, description="CSV with a header row (filters that are not valid are ignored)"
+        )},
+    )
     def get(self, request):
         return exports.filtered_leads_csv(team=request.team, user=request.user, query=request.query_params)

@@ -1,6 +1,7 @@
 """API v1: authentication."""
 
 from django.contrib.auth import authenticate
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -14,12 +15,33 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(trim_whitespace=False, max_length=256)
 
 
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`; shown only this once.")
+
+
 class TokenView(APIView):
     """``POST {"email", "password"}`` → ``{"token"}``. The key is shown only in this answer."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            (429, "application/json"): OpenApiResponse(
+                response={"type": "object", "properties": {
+                    "detail": {"type": "string"}, "locked_until": {"type": "string", "format": "date-time"},
+                }},
+                description="Too many failed logins for this account from this address (locked until "
+                            "``locked_until``); see Retry-After.",
+            ),
+            (429, "text/plain"): OpenApiResponse(
+                response={"type": "string"}, description="Too many requests from this address; see Retry-After."
+            ),
+        },
+        auth=[],
+    )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from primesync.history import history_for
+from primesync.idempotency import IdempotentPostMixin
 from primesync.models import User
 from primesync.permissions import CanEditOwnedOrManager
 
@@ -37,7 +39,7 @@ class HistorySerializer(serializers.Serializer):
     field = serializers.CharField()
     values = serializers.SerializerMethodField()
 
-    def get_values(self, row):
+    def get_values(self, row) -> dict:
         return {"from": row["from"], "to": row["to"]}
 
     def to_representation(self, row):
@@ -46,7 +48,7 @@ class HistorySerializer(serializers.Serializer):
         return data
 
 
-class TeamScopedViewSet(viewsets.ModelViewSet):
+class TeamScopedViewSet(IdempotentPostMixin, viewsets.ModelViewSet):
     """CRUD on the request's team only: an id of another team is a 404, like a missing one."""
 
     permission_classes = [CanEditOwnedOrManager]
@@ -56,7 +58,8 @@ class TeamScopedViewSet(viewsets.ModelViewSet):
     def seat(self):
         return self.request.seat
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=HistorySerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole history, not paged
     def history(self, request, pk=None):
         obj = self.get_object()
         return Response(HistorySerializer(history_for(obj), many=True).data)

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -24,3 +26,12 @@ def exception_handler(exc, context):
             status=status.HTTP_400_BAD_REQUEST,
         )
     return drf_exception_handler(exc, context)
+
+
+@csrf_exempt  # a PATCH or DELETE to no route is a 404 too, not the CSRF middleware's HTML 403
+def not_found(request, *args, **kwargs):
+    """An /api/ URL that no route matches (``/leads/abc/``, ``/leads/-1/``): DRF's JSON 404, not the HTML page.
+
+    Clients read every API answer as JSON; the same body as a missing object, so the two look alike.
+    """
+    return JsonResponse({"detail": "Not found."}, status=404)

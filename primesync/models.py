@@ -12,6 +12,7 @@ import secrets
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -227,3 +228,26 @@ class HandlerFailure(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.handler} on #{self.event_id}"
+
+
+class IdempotencyKey(TenantModel):
+    """The answer to an API POST sent with an ``Idempotency-Key``: a retry gets it again instead of a second write.
+
+    Keys are the client's, so they are unique per team and user: two users' keys never collide.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64, help_text="SHA-256 of method, path and body")
+    # 0 only inside the claiming request's transaction; the answer is written before it commits
+    response_status = models.PositiveSmallIntegerField(default=0)
+    response_body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user", "key"], name="idempotency_key_once")]
+        # what the purge reads: keys past their 24 hours
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_created")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.response_status}"

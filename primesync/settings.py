@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "channels",
     "pgtrigger",
@@ -210,11 +211,26 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["primesync.permissions.IsTeamMember"],
     "DEFAULT_PAGINATION_CLASS": "primesync.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "primesync.api_schema.ApiSchema",
     "EXCEPTION_HANDLER": "primesync.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "PrimeSync API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PrimeSync API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": "Leads, companies, deals and pipelines of your team. Authenticate with `Authorization: Token <key>` "
+                   "(POST /api/v1/auth/token/). POSTs take an `Idempotency-Key` header for safe retries.",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,  # request bodies without the read-only fields
+    "SERVE_INCLUDE_SCHEMA": False,
+    "GET_MOCK_REQUEST": "primesync.api_schema.mock_request",
+    # /api/docs/ serves Swagger UI from drf-spectacular-sidecar's static files: nothing loads from the internet
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# An API POST's Idempotency-Key (and the answer replayed for it) is kept this long, then purged.
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
 
 # --- Audit (django-pghistory) -----------------------------------------------------------------
 import pghistory  # noqa: E402 - its config objects are settings values
@@ -321,6 +337,7 @@ DUPLICATE_MAX_BLOCK = env_int("DUPLICATE_MAX_BLOCK", 1000)
 CELERY_BEAT_SCHEDULE = {
     "sla-check": {"task": "leads.sla_check", "schedule": 30.0},
     "purge-outbox": {"task": "primesync.purge_outbox", "schedule": 24 * 3600.0},
+    "purge-idempotency-keys": {"task": "primesync.purge_idempotency_keys", "schedule": 3600.0},
 }
 QUOTA_ALERT_THRESHOLD = float(env("QUOTA_ALERT_THRESHOLD", "0.8"))  # below 80% of the pace: coaching note
 # The forecast's commit: open deals in stages at least this likely to be won (percent), plus what is won.

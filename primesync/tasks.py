@@ -68,3 +68,11 @@ def purge_outbox(days: int = 7) -> int:
     with transaction.atomic(), tenancy.bypass(reason="purge delivered outbox events", method="BEAT"):
         deleted, _ = OutboxEvent.objects.filter(delivered_at__lt=cutoff).delete()
     return deleted
+
+
+@shared_task(name="primesync.purge_idempotency_keys")
+def purge_idempotency_keys() -> int:
+    """API Idempotency-Keys older than IDEMPOTENCY_KEY_HOURS are forgotten (hourly, so none lives much past it)."""
+    from primesync.idempotency import purge_expired
+
+    return purge_expired()

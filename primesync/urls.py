@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 from django.contrib.auth.views import LoginView
-from django.urls import include, path
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from dashboards.api import MetricsView
@@ -10,7 +11,7 @@ from deals.api import DealViewSet, PipelineViewSet
 from enrichment.api import LeadEnrichmentView, LeadEnrichView
 from leads.api import CompanyViewSet, LeadExportView, LeadViewSet
 from leads.imports.api import ImportCreateView, ImportDetailView, ImportErrorsCsvView
-from primesync import health, views
+from primesync import api_errors, health, views
 from primesync.api import TokenView
 from primesync.ratelimit import rate_limited
 
@@ -42,6 +43,9 @@ urlpatterns = [
     path("api/v1/imports/<int:pk>/", ImportDetailView.as_view(), name="api-import-detail"),
     path("api/v1/imports/<int:pk>/errors.csv", ImportErrorsCsvView.as_view(), name="api-import-errors"),
     path("api/v1/", include((router.urls, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^api/", api_errors.not_found),  # last: whatever no API route matched
 ]
 
 handler403 = "primesync.views.permission_denied"

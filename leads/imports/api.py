@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -15,6 +16,7 @@ from leads.models import LeadImport, OnDuplicate
 from leads.views_imports import error_rows_csv
 from primesync.api_base import team_members
 from primesync.errors import DomainError, PermissionDenied
+from primesync.idempotency import IdempotentPostMixin
 
 
 class ImportCreateSerializer(serializers.Serializer):
@@ -53,7 +55,13 @@ class ImportSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(f"/api/v1/imports/{job.pk}/errors.csv")
 
 
-class ImportCreateView(APIView):
+class ImportQueuedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    already_imported = serializers.BooleanField(required=False, help_text="200 only: this file was imported before")
+    detail = serializers.CharField(required=False)
+
+
+class ImportCreateView(IdempotentPostMixin, APIView):
     """Upload a CSV (multipart ``file``) and queue its import: 202 ``{"id"}``.
 
     The same file again: 200 with the earlier import's id and ``already_imported``; nothing is created.
@@ -61,6 +69,13 @@ class ImportCreateView(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema(
+        request={"multipart/form-data": ImportCreateSerializer},
+        responses={
+            202: OpenApiResponse(ImportQueuedSerializer, description="Queued: follow it at /imports/{id}/"),
+            200: OpenApiResponse(ImportQueuedSerializer, description="The same file was imported before: its id"),
+        },
+    )
     def post(self, request):
         serializer = ImportCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -88,12 +103,15 @@ class ImportCreateView(APIView):
 
 
 class ImportDetailView(APIView):
+    @extend_schema(responses=ImportSerializer)
     def get(self, request, pk):
         job = get_object_or_404(selectors.import_queryset(team=request.team, seat=request.seat), pk=pk)
         return Response(ImportSerializer(job, context={"request": request}).data)
 
 
 class ImportErrorsCsvView(APIView):
+    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(
+        response={"type": "string"}, description="The rejected rows with their line and reason")})
     def get(self, request, pk):
         job = get_object_or_404(selectors.import_queryset(team=request.team, seat=request.seat), pk=pk)
         return error_rows_csv(job)
