@@ -13,6 +13,7 @@ import uuid
 from collections import Counter
 
 import pytest
+import websockets
 from django.contrib.admin.sites import site as admin_site
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -27,7 +28,9 @@ from primesync.asgi import websocket_urlpatterns
 from primesync.models import Role
 from primesync.permissions import IsManager
 from tests.conftest import make_team
+from tests.dashboards.test_consumers import connect
 from tests.factories import ActivityFactory, CompanyFactory, DealFactory, LeadFactory, MembershipFactory, UserFactory
+from tests.workers import run_async
 
 MISSING_ID = 987654321
 # Path parameters no object stands behind: they are checked by their own tests.
@@ -217,7 +220,36 @@ def test_admin_pages_refuse_team_members_who_are_not_staff(world):
         assert client.get("/admin/").url.startswith("/admin/login/")
 
 
-def test_the_websocket_routes_are_the_ones_swept_in_their_own_module():
-    # The live socket's only object parameter is ?board=<pipeline id>; tests/dashboards/test_consumers.py
-    # (test_it_hides_other_teams) shows another team's board is refused like a missing one.
-    assert [str(p.pattern) for p in websocket_urlpatterns] == ["ws/live/"]
+def ws_answer(server, path, user) -> int:
+    """The HTTP status of the websocket handshake (101 when accepted)."""
+
+    async def scenario():
+        async with connect(server, path, user):
+            return 101
+
+    try:
+        return run_async(scenario())
+    except websockets.InvalidStatus as refused:
+        return refused.response.status_code
+
+
+def test_no_team_opens_another_teams_live_socket_and_foreign_looks_missing(committed, asgi_server):
+    # Every websocket route, with its object parameters (today: /ws/live/?board=<pipeline id>).
+    assert [str(p.pattern) for p in websocket_urlpatterns] == ["ws/live/"], "teach the sweep the new route"
+    teams = []
+    for slug in ("acme", "globex", "initech"):
+        ts = make_team(slug)
+        admin = UserFactory(email=f"admin@{slug}.test")
+        MembershipFactory(team=ts.team, user=admin, role=Role.ADMIN)
+        teams.append((ts, (ts.rep, ts.manager, admin)))
+    answers = {}
+    for ts, users in teams:
+        for user in users:
+            assert ws_answer(asgi_server, f"/ws/live/?board={ts.pipeline.pk}", user) == 101  # the control
+            missing = ws_answer(asgi_server, f"/ws/live/?board={MISSING_ID}", user)
+            for other, _ in teams:
+                if other is not ts:
+                    answers[(user.email, other.team.slug)] = (
+                        ws_answer(asgi_server, f"/ws/live/?board={other.pipeline.pk}", user), missing)
+    assert len(answers) == 18
+    assert {who: codes for who, codes in answers.items() if codes != (403, 403)} == {}
