@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from leads import exports, selectors, services
 from leads.models import Company, Lead
-from primesync.api_base import TeamScopedSerializer, TeamScopedViewSet, team_members
+from primesync.api_base import CsvDownloadMixin, TeamScopedSerializer, TeamScopedViewSet, team_members
 from primesync.errors import PermissionDenied
 from primesync.permissions import IsTeamMember
 
@@ -99,7 +99,7 @@ class LeadViewSet(TeamScopedViewSet):
         services.lead_delete(lead=instance, by=self.request.user)
 
 
-class LeadExportView(APIView):
+class LeadExportView(CsvDownloadMixin, APIView):
     """``GET /api/v1/leads/export.csv?status=new&owner=me…``: the leads of the list's filters, as streamed CSV.
 
     The same query parameters as /leads/ (read by the same form); every export is recorded (ExportLog).

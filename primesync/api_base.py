@@ -63,3 +63,14 @@ class TeamScopedViewSet(IdempotentPostMixin, viewsets.ModelViewSet):
     def history(self, request, pk=None):
         obj = self.get_object()
         return Response(HistorySerializer(history_for(obj), many=True).data)
+
+
+class CsvDownloadMixin:
+    """For APIViews that answer a CSV file: ``Accept: text/csv`` must not be a 406.
+
+    The file is streamed whatever the Accept header says; content negotiation only picks how errors
+    render, so when nothing matches they fall back to JSON instead of refusing the request.
+    """
+
+    def perform_content_negotiation(self, request, force=False):
+        return super().perform_content_negotiation(request, force=True)

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from leads.imports import selectors, services
 from leads.models import LeadImport, OnDuplicate
 from leads.views_imports import error_rows_csv
-from primesync.api_base import team_members
+from primesync.api_base import CsvDownloadMixin, team_members
 from primesync.errors import DomainError, PermissionDenied
 from primesync.idempotency import IdempotentPostMixin
 
@@ -109,7 +109,7 @@ class ImportDetailView(APIView):
         return Response(ImportSerializer(job, context={"request": request}).data)
 
 
-class ImportErrorsCsvView(APIView):
+class ImportErrorsCsvView(CsvDownloadMixin, APIView):
     @extend_schema(responses={(200, "text/csv"): OpenApiResponse(
         response={"type": "string"}, description="The rejected rows with their line and reason")})
     def get(self, request, pk):
