@@ -20,7 +20,7 @@ def test_a_managers_dashboard_follows_a_reps_win_live(page, relay):
     log_in(page, acme.manager.email, PASSWORD)
     page.add_init_script("document.addEventListener('htmx:wsOpen', () => { window.__wsOpen = 1 })")
     page.goto("/dashboard/")
-    page.wait_for_function("window.__wsOpen === 1")
+    page.wait_for_function("() => window.__wsOpen === 1")
     figure = page.locator('[data-metric="active_deals"] [data-value="deals"]')
     expect(figure).to_have_text("3")
     expect(page.locator('[data-metric="active_deals"] [data-freshness="live"]')).to_have_text("live")

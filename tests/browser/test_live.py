@@ -31,7 +31,7 @@ def open_board(page, email):
     log_in(page, email, PASSWORD)
     page.add_init_script("document.addEventListener('htmx:wsOpen', () => { window.__wsOpen = (window.__wsOpen || 0) + 1 })")
     page.goto("/pipeline/")
-    page.wait_for_function("window.__wsOpen >= 1")
+    page.wait_for_function("() => window.__wsOpen >= 1")
 
 
 def test_a_move_by_a_rep_shows_on_the_managers_board_without_reload(relay, two_browsers):
@@ -90,7 +90,7 @@ def test_a_reconnecting_board_catches_up(relay, two_browsers, asgi_server):
 
     # the server restarts (a deploy): the socket drops, the change is broadcast while this page is away
     asgi_server.restart(while_down=change_while_the_page_is_disconnected, down_for=1.0)
-    page.wait_for_function("window.__wsOpen >= 2", timeout=20_000)
+    page.wait_for_function("() => window.__wsOpen >= 2", timeout=20_000)
     expect(page.locator(f'[data-stage-id="{acme.stage("Negotiation").pk}"] #deal-card-{deal.pk}')).to_be_visible()
 
 
@@ -109,13 +109,13 @@ def test_the_bell_counts_live_and_shows_a_toast_and_a_desktop_notification(relay
         window.Notification.requestPermission = Real.requestPermission.bind(Real);
     """)
     page.goto("/my-day/")
-    page.wait_for_function("window.__wsOpen === 1")
+    page.wait_for_function("() => window.__wsOpen === 1")
     expect(page.locator("#notif-count")).to_be_hidden()
     with tenancy.use_team(acme.team):
         notify(team=acme.team, user=acme.rep, kind="test", title="Jo Lee opened your email", url="/my-day/")
     expect(page.locator("#notif-count")).to_have_text("1")
     expect(page.locator(".toast")).to_contain_text("Jo Lee opened your email")
-    page.wait_for_function("window.__desktop.length >= 1")
+    page.wait_for_function("() => window.__desktop.length >= 1")
     page.wait_for_timeout(300)
     assert page.evaluate("window.__desktop") == ["Jo Lee opened your email"]  # once, not once per swapped element
     page.goto("/notifications/")
