@@ -18,9 +18,13 @@ def test_a_new_lead_is_enriched_by_the_workers(relay, celery_worker_thread, simu
         with tenancy.use_team(acme.team):
             return LeadEnrichment.objects.filter(lead=lead, status="enriched").first()
 
+    def finished():  # the request is closed by its own statement, just after the enrichment commits
+        with tenancy.use_team(acme.team):
+            return EnrichmentRequest.objects.filter(lead=lead, reason="created").exclude(status="running").first()
+
     state = wait_until(enriched, timeout=30, message="the lead to be enriched")
+    request = wait_until(finished, timeout=10, message="the request to be closed")
     with tenancy.use_team(acme.team):
-        request = EnrichmentRequest.objects.get(lead=lead, reason="created")
         assert (request.reason, request.status, request.detail) == ("created", "done", "lead enriched")
         assert Lead.objects.get(pk=lead.pk).title
         published = OutboxEvent.objects.get(type=events.LEAD_ENRICHED, entity_id=lead.pk)
