@@ -348,10 +348,13 @@ def test_every_team_is_swept_nightly(committed, celery_worker_thread):
 
 @pytest.mark.parametrize("source, paired", [(LeadSource.WEB, True), (LeadSource.IMPORT, False)])
 def test_a_new_lead_is_checked_unless_it_comes_from_an_import(relay, celery_worker_thread, simulator, source, paired):
+    # vendors find nothing and a free-mail address links no company: enrichment changes no contact field, so no
+    # LEAD_CONTACT_CHANGED rescan (which rightly checks any lead, imported or not) pairs them behind our back
+    simulator.configure(**{v: {"miss_rate": 1.0} for v in ("zoominfo", "apollo", "linkedin", "zerobounce")})
     acme = make_team("acme")
-    old = person(acme.team, first_name="Ana", last_name="Silva", email="ana@initech.example", owner=acme.rep)
+    old = person(acme.team, first_name="Ana", last_name="Silva", email="ana.silva@gmail.com", owner=acme.rep)
     wait_until(lambda: handled(acme, "find_duplicates_of_new_lead") == 1, timeout=30, message="the first lead")
-    new = person(acme.team, first_name="Ana", last_name="Silva", email="ana@initech.example", owner=acme.rep,
+    new = person(acme.team, first_name="Ana", last_name="Silva", email="ana.silva@gmail.com", owner=acme.rep,
                  source=source)
     wait_until(lambda: handled(acme, "find_duplicates_of_new_lead") == 2, timeout=30, message="the second lead")
     assert (key(old, new) in pairs(acme.team)) is paired
