@@ -71,7 +71,8 @@ def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
             if sim:
                 break
             time.sleep(0.1)
-        assert sim and requests.get(f"{sim.group(1)}/_sim/stats", timeout=5).status_code == 200
+        assert sim, "the provider simulator did not say where it listens"
+        wait_for(f"{sim.group(1)}/_sim/stats", timeout=30, process=up)  # it says so just before it binds
 
         web = log_in(base, "manager@acme.test", "primesync-demo")
         assert "Acme Corp" in web.get(f"{base}/", timeout=10).text
