@@ -43,6 +43,12 @@ def test_an_enriched_lead_is_scored_and_rescored_when_a_person_changes_its_phone
             return Lead.objects.filter(pk=lead.pk).exclude(quality_factors={}).first()
 
     first = wait_until(scored, timeout=30, message="the enriched lead to be scored")
+
+    def nothing_open():  # a request still open would take the new one's place (one open per lead)
+        with tenancy.use_team(acme.team):
+            return not EnrichmentRequest.objects.filter(lead=lead, status__in=["pending", "running"]).exists()
+
+    wait_until(nothing_open, timeout=30, message="the lead's requests to be closed")
     with tenancy.use_team(acme.team):
         lead_update(lead=first, by=acme.rep, phone="+1 800 555 0199")  # a person types a toll-free number
 
