@@ -72,3 +72,10 @@ urlpatterns += [
     path("imports/<int:pk>/", views_imports.import_detail, name="import-detail"),
     path("imports/<int:pk>/errors.csv", views_imports.import_errors_csv, name="import-errors"),
 ]
+
+from leads import views_offline  # noqa: E402
+
+urlpatterns += [
+    path("leads/sw.js", views_offline.lead_form_worker, name="lead-form-worker"),
+    path("leads/new/session/", views_offline.lead_form_session, name="lead-form-session"),
+]

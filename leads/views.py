@@ -15,7 +15,9 @@ from leads.forms import ActivityForm, BulkForm, CompanyForm, LeadFilterForm, Lea
 from leads.merge import can_undo, lead_merge_history, merged_into
 from leads.models import Activity, Lead, SavedView
 from leads.views_catalog import BUILTIN_VIEWS, active_view
+from leads.views_offline import queue_owner
 from primesync.errors import DomainError
+from primesync.idempotent_forms import idempotent_form_post
 from primesync.inline_edit import InlineField, inline_edit, render_field
 from primesync.keyset import InvalidCursor
 from primesync.permissions import can_edit
@@ -172,6 +174,7 @@ def _duplicates_for(request, data) -> list:
 
 
 @team_required
+@idempotent_form_post  # the offline form's queue replays a send whose answer was lost
 def lead_create(request):
     form = LeadForm(request.POST or None, team=request.team, seat=request.seat)
     duplicates = []
@@ -188,7 +191,8 @@ def lead_create(request):
                 messages.success(request, f"Created {lead}.")
                 return redirect("lead-detail", pk=lead.pk)
     status = 422 if request.method == "POST" else 200
-    return render(request, "leads/new.html", {"form": form, "duplicates": duplicates}, status=status)
+    context = {"form": form, "duplicates": duplicates, "queue_owner": queue_owner(request)}
+    return render(request, "leads/new.html", context, status=status)
 
 
 def _form_errors(form, exc: ValidationError) -> None:

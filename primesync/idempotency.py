@@ -8,12 +8,15 @@ Redis: losing it loses no key.
 
 Only successful answers (2xx) are kept. A 4xx or 5xx leaves no key behind (its savepoint rolls
 back with whatever the request wrote), so the client may fix the request and retry with the same key.
+
+HTML form POSTs use the same keys and rows through ``key_claim`` (see primesync.idempotent_forms).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -100,6 +103,40 @@ def _earlier(*, team_id: int, user_id: int, key: str) -> IdempotencyKey | None:
     return earlier
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A request's key, claimed: either the request runs and its answer is kept in ``row``
+    (None when the key could not be tracked), or it was answered before and ``earlier`` is replayed."""
+
+    row: IdempotencyKey | None = None
+    earlier: IdempotencyKey | None = None
+
+
+def key_claim(*, team_id: int, user_id: int, key: str, fingerprint: str) -> Claim:
+    """Claim ``key`` for a request with this fingerprint, inside the transaction that does its writes.
+
+    Raises KeyInvalid for a malformed key and KeyReused when the key came with another request.
+    Shared by the API (header) and the HTML forms (a hidden field, primesync.idempotent_forms).
+    """
+    if not (0 < len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable()):
+        raise KeyInvalid()
+    row = _claim(team_id=team_id, user_id=user_id, key=key, fingerprint=fingerprint)
+    if row is None:
+        earlier = _earlier(team_id=team_id, user_id=user_id, key=key)
+        if earlier is None:
+            row = _claim(team_id=team_id, user_id=user_id, key=key, fingerprint=fingerprint)
+        elif earlier.request_hash != fingerprint:
+            raise KeyReused()
+        else:
+            return Claim(earlier=earlier)
+    return Claim(row=row)
+
+
+def key_answer_keep(row: IdempotencyKey, *, status: int, body) -> None:
+    """Store the answer a retry with the claimed key gets (committed with the request's writes)."""
+    IdempotencyKey.objects.filter(pk=row.pk).update(response_status=status, response_body=body)
+
+
 def retention() -> timedelta:
     return timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
 
@@ -129,23 +166,15 @@ class IdempotentPostMixin:
             return
         if request.team is None or not request.user.is_authenticated:
             return
-        key = request.headers[HEADER]
-        if not (0 < len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable()):
-            raise KeyInvalid()
-        team_id, user_id = request.team.pk, request.user.pk
-        fingerprint = request_hash(request)
-        row = _claim(team_id=team_id, user_id=user_id, key=key, fingerprint=fingerprint)
-        if row is None:
-            earlier = _earlier(team_id=team_id, user_id=user_id, key=key)
-            if earlier is None:
-                row = _claim(team_id=team_id, user_id=user_id, key=key, fingerprint=fingerprint)
-            elif earlier.request_hash != fingerprint:
-                raise KeyReused()
-            else:
-                response = Response(earlier.response_body, status=earlier.response_status)
-                response[REPLAYED_HEADER] = "true"
-                raise _Replay(response)
-        self._idempotency_row = row
+        claim = key_claim(
+            team_id=request.team.pk, user_id=request.user.pk, key=request.headers[HEADER],
+            fingerprint=request_hash(request),
+        )
+        if claim.earlier is not None:
+            response = Response(claim.earlier.response_body, status=claim.earlier.response_status)
+            response[REPLAYED_HEADER] = "true"
+            raise _Replay(response)
+        self._idempotency_row = claim.row
 
     def handle_exception(self, exc):
         if isinstance(exc, _Replay):
@@ -158,9 +187,7 @@ class IdempotentPostMixin:
         if row is None:
             return response
         if 200 <= response.status_code < 300 and isinstance(response, Response):
-            IdempotencyKey.objects.filter(pk=row.pk).update(
-                response_status=response.status_code, response_body=_json_safe(response.data)
-            )
+            key_answer_keep(row, status=response.status_code, body=_json_safe(response.data))
         else:
             transaction.set_rollback(True)
         return response

@@ -20,6 +20,31 @@ def wait_until(predicate, *, timeout: float = 10.0, interval: float = 0.05, mess
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
 
 
+def at_once(*calls) -> list:
+    """Run each call in its own thread, all released together; their results, in order.
+
+    For races: two requests with one key. Each thread closes its own database connection.
+    """
+    from django.db import connection
+
+    start = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i):
+        try:
+            start.wait()
+            results[i] = calls[i]()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
 class RelayThread:
     """``manage.py relay`` in a background thread of the test process (same settings, same test DB)."""
 

@@ -1,11 +1,10 @@
 """Idempotency-Key on API POSTs: replay, conflict, expiry, concurrency, per-user keys."""
 
-import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
 from drf_spectacular.generators import EndpointEnumerator
 
@@ -16,6 +15,7 @@ from primesync.idempotency import IdempotentPostMixin
 from primesync.models import IdempotencyKey
 from tests.conftest import make_team
 from tests.factories import LeadFactory
+from tests.workers import at_once
 
 LEADS = "/api/v1/leads/"
 
@@ -142,21 +142,7 @@ def test_two_requests_with_one_key_at_once_write_once(committed, api, attempt):
     """The second waits on the key's unique index until the first commits, then replays its answer."""
     acme = make_team("acme")
     clients = [api(acme.rep), api(acme.rep)]
-    start = threading.Barrier(2)
-    responses = [None, None]
-
-    def send(i):
-        try:
-            start.wait()
-            responses[i] = post_lead(clients[i], f"race-{attempt}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    responses = at_once(*(partial(post_lead, c, f"race-{attempt}") for c in clients))
     assert [r.status_code for r in responses] == [201, 201]
     assert responses[0].json() == responses[1].json()
     assert sum(r.has_header("Idempotent-Replayed") for r in responses) == 1

@@ -1,0 +1,268 @@
+// The offline lead form (/leads/new/). Online, the browser posts the form as usual, with a fresh
+// idempotency key. Offline, a submitted lead is kept in IndexedDB with its own key and the page
+// says how many wait; the page sends them itself when the network returns (the "online" event, on
+// load, and every RETRY_MS), one at a time, and forgets an entry only once the server answered it.
+// A send whose answer was lost is sent again with the same key: the server answers it as the
+// first time, without a second lead. A lead the server refuses stays, marked for the rep to fix.
+// The service worker (/leads/sw.js) keeps the page itself available offline.
+(function () {
+  "use strict";
+
+  var form = document.getElementById("lead-form");
+  var panel = document.getElementById("offline-queue");
+  if (!form || !panel) return;
+
+  var RETRY_MS = 15000;
+  var CREATED = /^\/leads\/\d+\/$/;  // where a created (or replayed) lead redirects to
+  var owner = panel.getAttribute("data-owner");  // "user:team": the queue is per account
+  var keyField = form.querySelector("input[name=idempotency_key]");
+  var statusLine = panel.querySelector("[data-offline-status]");
+  var countLine = panel.querySelector("[data-queue-count]");
+  var attentionList = panel.querySelector("[data-queue-attention]");
+  var syncing = false;
+  var notice = "";
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  // --- the queue: one IndexedDB store, an entry per lead, keyed by its idempotency key ----------
+  var opening = null;
+  function database() {
+    if (!opening) {
+      opening = new Promise(function (resolve, reject) {
+        var request = indexedDB.open("primesync-offline", 1);
+        request.onupgradeneeded = function () { request.result.createObjectStore("leads", { keyPath: "key" }); };
+        request.onsuccess = function () { resolve(request.result); };
+        request.onerror = function () { reject(request.error); };
+      });
+    }
+    return opening;
+  }
+
+  // Resolves once the transaction has committed, with the result of the request `work` made.
+  function inStore(mode, work) {
+    return database().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction("leads", mode);
+        var request = work(tx.objectStore("leads"));
+        tx.oncomplete = function () { resolve(request ? request.result : undefined); };
+        tx.onerror = tx.onabort = function () { reject(tx.error); };
+      });
+    });
+  }
+
+  function ownEntries() {
+    return inStore("readonly", function (store) { return store.getAll(); }).then(function (all) {
+      return all.filter(function (e) { return e.owner === owner; })
+        .sort(function (a, b) { return a.createdAt - b.createdAt; });
+    });
+  }
+  function keep(entry) { return inStore("readwrite", function (store) { return store.put(entry); }); }
+  function forget(key) { return inStore("readwrite", function (store) { return store.delete(key); }); }
+  function entry(key) { return inStore("readonly", function (store) { return store.get(key); }); }
+
+  // --- what the rep sees ------------------------------------------------------------------------
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  function render() {
+    return ownEntries().then(function (entries) {
+      var pending = entries.filter(function (e) { return e.state === "pending"; });
+      var attention = entries.filter(function (e) { return e.state === "attention"; });
+      panel.setAttribute("data-pending", String(pending.length));
+      panel.setAttribute("data-attention", String(attention.length));
+      countLine.textContent = pending.length ? plural(pending.length, "lead", "leads") + " waiting to sync" : "";
+      statusLine.textContent = !navigator.onLine
+        ? "You are offline. New leads are kept on this device and sent when the connection returns."
+        : notice || (syncing && pending.length ? "Sending…" : "");
+      attentionList.textContent = "";
+      attention.forEach(function (e) {
+        var item = document.createElement("li");
+        var name = document.createElement("strong");
+        name.textContent = e.label;
+        var why = document.createElement("span");
+        why.className = "error";
+        why.textContent = " " + e.errors.join(" ");
+        item.append(name, why, " ", button("edit", e.key, "Fix in the form"), " ", button("discard", e.key, "Discard"));
+        attentionList.append(item);
+      });
+      if (attention.length) {
+        var head = document.createElement("li");
+        head.textContent = plural(attention.length, "lead needs", "leads need") + " your attention:";
+        attentionList.prepend(head);
+      }
+      panel.hidden = !pending.length && !attention.length && navigator.onLine && !notice;
+    });
+  }
+
+  function button(action, key, text) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "small";
+    b.setAttribute("data-queue-action", action);
+    b.setAttribute("data-key", key);
+    b.textContent = text;
+    return b;
+  }
+
+  function labelOf(fields) {
+    var value = function (name) {
+      var found = fields.filter(function (f) { return f[0] === name; })[0];
+      return found ? String(found[1]).trim() : "";
+    };
+    return [value("first_name"), value("last_name")].join(" ").trim() || value("email") || value("phone") || "A lead";
+  }
+
+  // --- entering a lead offline ------------------------------------------------------------------
+  form.addEventListener("submit", function (event) {
+    if (navigator.onLine) return;  // online: the browser posts the form, with its key
+    event.preventDefault();
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrfmiddlewaretoken" && name !== "idempotency_key") fields.push([name, String(value)]);
+    });
+    var queued = { key: newKey(), owner: owner, fields: fields, label: labelOf(fields),
+                   createdAt: Date.now(), state: "pending", errors: [] };
+    keep(queued).then(function () {
+      form.reset();
+      form.querySelectorAll(".error").forEach(function (el) { el.textContent = ""; });
+      keyField.value = newKey();
+      var first = form.querySelector("input:not([type=hidden]), select");
+      if (first) first.focus();
+      return render();
+    });
+  });
+
+  // A refused lead goes back into the form for the rep to fix and send again (a new key: a new send).
+  panel.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-queue-action]");
+    if (!target) return;
+    var key = target.getAttribute("data-key");
+    if (target.getAttribute("data-queue-action") === "edit") {
+      entry(key).then(function (e) {
+        if (!e) return;
+        form.reset();
+        e.fields.forEach(function (f) {
+          var input = form.elements.namedItem(f[0]);
+          if (!input) return;
+          if (input.type === "checkbox") input.checked = true;
+          else input.value = f[1];
+        });
+        return forget(key);
+      }).then(render);
+    } else {
+      forget(key).then(render);
+    }
+  });
+
+  // --- sending what waits -----------------------------------------------------------------------
+  // A fresh CSRF token and the logged-in account: the page may be an old copy from the cache.
+  function session() {
+    return fetch(panel.getAttribute("data-session-url"), {
+      credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" },
+    }).then(function (response) {
+      if (response.status === 401) {
+        notice = "Log in again to send the leads waiting on this device.";
+        return null;
+      }
+      if (!response.ok) throw new Error("session check answered " + response.status);
+      return response.json().then(function (data) {
+        if (data.owner === owner) return data;
+        notice = "The leads waiting on this device were entered by another account: log in as it to send them.";
+        return null;
+      });
+    });
+  }
+
+  // The server's reasons for a 422, read from its page as text (never inserted as markup).
+  function reasonsIn(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var reasons = [];
+    doc.querySelectorAll("[id^=error-]").forEach(function (el) {
+      var text = el.textContent.trim();
+      if (!text) return;
+      var label = doc.querySelector("label[for=id_" + el.id.slice(6) + "]");
+      reasons.push((label ? label.textContent.trim() + ": " : "") + text);
+    });
+    doc.querySelectorAll(".error[role=alert]:not([id]), [data-duplicates]").forEach(function (el) {
+      var text = el.textContent.replace(/\s+/g, " ").trim();
+      if (text) reasons.push(text);
+    });
+    return reasons.length ? reasons : ["The server refused this lead."];
+  }
+
+  // Send one entry. Resolves true to go on with the next, false to stop until the next attempt.
+  function send(queued, csrf) {
+    var body = new URLSearchParams();
+    queued.fields.forEach(function (f) { body.append(f[0], f[1]); });
+    body.append("idempotency_key", queued.key);
+    return fetch(panel.getAttribute("data-post-url"), {
+      method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf },
+    }).then(function (response) {
+      var path = new URL(response.url).pathname;
+      if (response.ok && response.redirected && CREATED.test(path)) {
+        return forget(queued.key).then(function () { return render(); }).then(function () { return true; });
+      }
+      if (response.status === 422) {
+        return response.text().then(function (html) {
+          queued.state = "attention";
+          queued.errors = reasonsIn(html);
+          return keep(queued);
+        }).then(function () { return true; });
+      }
+      if (response.redirected && path.indexOf("/accounts/login/") === 0) {
+        notice = "Log in again to send the leads waiting on this device.";
+      }
+      return false;  // 403, 5xx, a login page: keep it and try again later
+    });
+  }
+
+  function sync() {
+    if (syncing || !navigator.onLine) return Promise.resolve();
+    syncing = true;
+    notice = "";
+    return ownEntries().then(function (entries) {
+      var pending = entries.filter(function (e) { return e.state === "pending"; });
+      if (!pending.length) return null;
+      return render().then(session).then(function (current) {
+        if (!current) return null;
+        // One at a time, oldest first; stop at the first that cannot be sent.
+        return pending.reduce(function (chain, queued) {
+          return chain.then(function (goOn) { return goOn && send(queued, current.csrf); });
+        }, Promise.resolve(true));
+      });
+    }).catch(function () {
+      // The network dropped again or the server is away: everything unsent is still queued,
+      // and the next "online" event or retry sends it.
+      return null;
+    }).then(function () {
+      syncing = false;
+      return render();
+    });
+  }
+
+  // --- wiring -------------------------------------------------------------------------------------
+  keyField.value = newKey();
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) keyField.value = newKey();  // back from the cache: this form was maybe sent
+  });
+  window.addEventListener("online", sync);
+  window.addEventListener("offline", render);
+  setInterval(sync, RETRY_MS);
+  render().then(sync);
+
+  if ("serviceWorker" in navigator) {
+    var markReady = function () {
+      if (navigator.serviceWorker.controller) panel.setAttribute("data-offline-ready", "true");
+    };
+    navigator.serviceWorker.addEventListener("controllerchange", markReady);
+    navigator.serviceWorker.register(panel.getAttribute("data-worker-url"), {
+      scope: panel.getAttribute("data-worker-scope"),
+    }).then(function () { return navigator.serviceWorker.ready; }).then(markReady, function (error) {
+      // The form still works online; it just cannot open without a network until a later visit installs it.
+      console.warn("The offline lead form is not available:", error);
+    });
+  }
+})();
