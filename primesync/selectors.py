@@ -1,6 +1,8 @@
-"""Reading identity data: who is in a team."""
+"""Reading identity data: who is in a team, which API tokens a user may see."""
 
-from primesync.models import Membership, User
+from django.db.models import Q
+
+from primesync.models import ApiToken, Membership, Role, User
 
 
 def team_members(*, team):
@@ -24,3 +26,14 @@ def owner_filter_choices(team) -> list[tuple[str, str]]:
 
 
 OWNER_FILTER_PATTERN = r"^(me|none|\d{1,18})?$"
+
+
+def api_token_list(*, user, seat):
+    """The API tokens a user may see and revoke: their own, and for a team admin every token of the team.
+
+    Another team's token is simply not in this queryset, so looking one up by id is a 404 like a missing one.
+    """
+    visible = Q(user=user)
+    if seat is not None and seat.role == Role.ADMIN:
+        visible |= Q(team=seat.team)
+    return ApiToken.objects.filter(visible).select_related("user", "team").order_by("-created_at", "-id")

@@ -213,6 +213,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "primesync.api_schema.ApiSchema",
     "EXCEPTION_HANDLER": "primesync.api_errors.exception_handler",
+    # per API token, in Redis (RATE_LIMITS["api_token"] below); session-authenticated calls are not counted
+    "DEFAULT_THROTTLE_CLASSES": ["primesync.throttling.ApiTokenRateThrottle"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -310,6 +312,8 @@ RATE_LIMITS = {
     "login": (env_int("RATE_LIMIT_LOGIN", 60), env_int("RATE_LIMIT_LOGIN_WINDOW", 60)),
     "token": (env_int("RATE_LIMIT_TOKEN", 60), env_int("RATE_LIMIT_TOKEN_WINDOW", 60)),
     "tracking": (env_int("RATE_LIMIT_TRACKING", 300), env_int("RATE_LIMIT_TRACKING_WINDOW", 60)),
+    # per API token rather than per address (primesync/throttling.py)
+    "api_token": (env_int("RATE_LIMIT_API_TOKEN", 600), env_int("RATE_LIMIT_API_TOKEN_WINDOW", 60)),
 }
 
 LOGGING = {

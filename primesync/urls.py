@@ -11,7 +11,7 @@ from deals.api import DealViewSet, PipelineViewSet
 from enrichment.api import LeadEnrichmentView, LeadEnrichView
 from leads.api import CompanyViewSet, LeadExportView, LeadViewSet
 from leads.imports.api import ImportCreateView, ImportDetailView, ImportErrorsCsvView
-from primesync import api_errors, health, views
+from primesync import api_errors, health, views, views_tokens
 from primesync.api import TokenView
 from primesync.ratelimit import rate_limited
 
@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("deals.urls")),
     path("", include("dashboards.urls")),
     path("", include("enrichment.urls")),
+    path("settings/api-tokens/", views_tokens.api_tokens, name="api-tokens"),
+    path("settings/api-tokens/<int:pk>/revoke/", views_tokens.api_token_revoke_view, name="api-token-revoke"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     # before django.contrib.auth.urls: the same login view, its POSTs rate limited per address

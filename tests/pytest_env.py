@@ -21,6 +21,7 @@ from primesync.embedded import free_port
 os.environ.setdefault("PROVIDER_SIM_PORT", str(free_port()))
 os.environ.setdefault("ENRICHMENT_READ_TIMEOUT", "2")  # the simulator's "timeouts" end tests quickly
 os.environ.setdefault("ENRICHMENT_MAX_WAIT", "4")
-# The whole suite logs in and calls public endpoints from 127.0.0.1: the rate limit tests set their own.
-for _scope in ("LOGIN", "TOKEN", "TRACKING"):
+# The whole suite logs in and calls public endpoints from 127.0.0.1 (and calls the API with few tokens):
+# the rate limit tests set their own.
+for _scope in ("LOGIN", "TOKEN", "TRACKING", "API_TOKEN"):
     os.environ.setdefault(f"RATE_LIMIT_{_scope}", "100000")

@@ -27,6 +27,7 @@ from primesync import tenancy
 from primesync.asgi import websocket_urlpatterns
 from primesync.models import Role
 from primesync.permissions import IsManager
+from primesync.services import api_token_create
 from tests.conftest import make_team
 from tests.dashboards.test_consumers import connect
 from tests.factories import ActivityFactory, CompanyFactory, DealFactory, LeadFactory, MembershipFactory, UserFactory
@@ -41,7 +42,7 @@ PK_OWNERS = [
     ("api/v1/pipelines/", "pipeline"), ("api/v1/imports/", "lead_import"),
     ("leads/views/", "saved_view"), ("leads/", "lead"), ("companies/", "company"), ("activities/", "activity"),
     ("settings/routing/rules/", "rule"), ("sequences/", "sequence"), ("duplicates/merges/", "merge"),
-    ("duplicates/", "pair"), ("imports/", "lead_import"), ("deals/", "deal"),
+    ("duplicates/", "pair"), ("imports/", "lead_import"), ("deals/", "deal"), ("settings/api-tokens/", "api_token"),
 ]
 OTHER_PARAMS = {"user_id": "user", "file_id": "import_file", "stage_id": "stage", "batch_id": "batch"}
 # Text parameters that pick a field or a metric rather than an object: a real value of each.
@@ -120,6 +121,7 @@ def team_objects(ts, admin):
             "deal": DealFactory(team=ts.team, pipeline=ts.pipeline, stage=stage, owner=ts.rep).pk,
             "pipeline": ts.pipeline.pk, "stage": stage.pk, "user": ts.rep.pk, "batch": str(batch),
             "admin_user": admin.pk,
+            "api_token": api_token_create(user=ts.rep, team=ts.team)[0].pk,
         }
 
 
