@@ -73,6 +73,7 @@
       var attention = entries.filter(function (e) { return e.state === "attention"; });
       panel.setAttribute("data-pending", String(pending.length));
       panel.setAttribute("data-attention", String(attention.length));
+      panel.setAttribute("data-syncing", String(syncing));
       countLine.textContent = pending.length ? plural(pending.length, "lead", "leads") + " waiting to sync" : "";
       statusLine.textContent = !navigator.onLine
         ? "You are offline. New leads are kept on this device and sent when the connection returns."

@@ -1,0 +1,103 @@
+"""The offline lead form in real Chromium: leads entered without a network wait on the device, survive a
+reload (the page comes from the service worker), and are created exactly once when the network returns."""
+
+import pytest
+from playwright.sync_api import expect
+
+from leads.models import Lead
+from primesync import tenancy
+from tests.browser.conftest import log_in
+from tests.conftest import make_team
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+# Twenty people no duplicate check confuses with one another.
+PEOPLE = [
+    ("Ada", "Lovelace"), ("Grace", "Hopper"), ("Alan", "Turing"), ("Edsger", "Dijkstra"), ("Barbara", "Liskov"),
+    ("Donald", "Knuth"), ("Margaret", "Hamilton"), ("Claude", "Shannon"), ("Frances", "Allen"), ("John", "Backus"),
+    ("Radia", "Perlman"), ("Ken", "Thompson"), ("Hedy", "Lamarr"), ("Tony", "Hoare"), ("Katherine", "Johnson"),
+    ("Niklaus", "Wirth"), ("Sophie", "Wilson"), ("Dennis", "Ritchie"), ("Annie", "Easley"), ("Leslie", "Lamport"),
+]
+
+
+@pytest.fixture
+def acme(committed):
+    return make_team("acme")
+
+
+def open_the_form(page, acme):
+    log_in(page, acme.rep.email, PASSWORD)
+    page.goto("/leads/new/")
+    # the service worker controls the page: the form and its assets are cached
+    expect(page.locator("#offline-queue")).to_have_attribute("data-offline-ready", "true")
+    return page.locator("#offline-queue")
+
+
+def enter(page, people, queue, *, before: int = 0):
+    for i, (first, last) in enumerate(people, 1):
+        page.fill("#id_first_name", first)
+        page.fill("#id_last_name", last)
+        page.fill("#id_email", f"{first}.{last}@prospect.example".lower())
+        page.click("text=Create lead")
+        expect(queue).to_have_attribute("data-pending", str(before + i))
+        expect(page.locator("#id_first_name")).to_have_value("")  # the form is ready for the next one
+
+
+def created(acme) -> list[tuple[str, str]]:
+    with tenancy.use_team(acme.team):
+        return sorted(Lead.objects.values_list("first_name", "last_name"))
+
+
+def test_twenty_leads_entered_offline_are_created_once_when_the_network_returns(page, acme):
+    queue = open_the_form(page, acme)
+    page.context.set_offline(True)
+    enter(page, PEOPLE, queue)
+    expect(queue.locator("[data-queue-count]")).to_have_text("20 leads waiting to sync")
+    expect(queue.locator("[data-offline-status]")).to_contain_text("You are offline")
+
+    page.reload()  # still offline: the page comes from the service worker's cache
+    expect(page.locator("h1")).to_have_text("New lead")
+    expect(queue.locator("[data-queue-count]")).to_have_text("20 leads waiting to sync")
+    assert created(acme) == []
+
+    page.context.set_offline(False)
+    expect(queue).to_have_attribute("data-pending", "0", timeout=30_000)
+    assert created(acme) == sorted(PEOPLE)
+    with tenancy.use_team(acme.team):
+        assert set(Lead.objects.values_list("owner", flat=True)) == {acme.rep.pk}
+    expect(queue).to_be_hidden()
+
+
+def test_a_replay_cut_off_midway_doubles_nothing(page, acme):
+    """The third send reaches the server but its answer is lost, then the network is gone again: the
+    third stays queued, and its resend with the same key is answered without a second lead."""
+    people = PEOPLE[:6]
+    queue = open_the_form(page, acme)
+    page.context.set_offline(True)
+    enter(page, people, queue)
+
+    sends = []
+
+    def cut_off_after_the_third_commit(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        sends.append(route.request.post_data)
+        if len(sends) < 3:
+            return route.continue_()
+        if len(sends) == 3:
+            route.fetch()  # the server creates the lead ...
+        route.abort("internetdisconnected")  # ... and the page never hears of it
+
+    page.route("**/leads/new/", cut_off_after_the_third_commit)
+    page.context.set_offline(False)
+    expect(queue).to_have_attribute("data-pending", "4")
+    expect(queue).to_have_attribute("data-syncing", "false")
+    assert len(sends) == 3
+    assert created(acme) == sorted(people[:3])
+
+    page.unroute("**/leads/new/")
+    page.context.set_offline(True)
+    page.context.set_offline(False)  # the "online" event sends what waits
+    expect(queue).to_have_attribute("data-pending", "0", timeout=20_000)
+    assert created(acme) == sorted(people)
