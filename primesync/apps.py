@@ -9,6 +9,7 @@ class PrimeSyncConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_secure_tables, sender=self)
+        from primesync.webhooks import handlers  # noqa: F401 - register the webhook fan-out with the outbox
 
 
 def _secure_tables(sender, using, **kwargs) -> None:

@@ -251,3 +251,7 @@ class IdempotencyKey(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.response_status}"
+
+
+# Outbound webhooks live in their own package; Django finds their models through this module.
+from primesync.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

@@ -413,3 +413,16 @@ IMPORT_CHUNK_ROWS = env_int("IMPORT_CHUNK_ROWS", 10000)
 # Seconds without a heartbeat after which a running import is taken over by another worker (its worker died).
 IMPORT_STALLED_AFTER = env_int("IMPORT_STALLED_AFTER", 300)
 CELERY_BEAT_SCHEDULE["resume-imports"] = {"task": "leads.resume_imports", "schedule": 60.0}
+
+# --- Outbound webhooks (primesync/webhooks, docs/webhooks.md) ---------------------------------
+# Seconds to wait before each retry; one attempt more than there are delays, then the delivery fails.
+WEBHOOK_RETRY_DELAYS = [float(s) for s in env("WEBHOOK_RETRY_DELAYS", "60,300,1800,7200,21600,43200,86400").split(",")]
+WEBHOOK_RETRY_JITTER = float(env("WEBHOOK_RETRY_JITTER", "0.2"))  # each delay stretched by up to 20%, at random
+WEBHOOK_CONNECT_TIMEOUT = float(env("WEBHOOK_CONNECT_TIMEOUT", "3"))
+WEBHOOK_READ_TIMEOUT = float(env("WEBHOOK_READ_TIMEOUT", "10"))
+# After a rotation, deliveries are also signed with the old secret for this long.
+WEBHOOK_SECRET_GRACE_SECONDS = float(env("WEBHOOK_SECRET_GRACE_SECONDS", str(24 * 3600)))
+# SSRF guard: outside DEBUG, never call private, loopback or reserved addresses (loopback can be allowed).
+WEBHOOK_BLOCK_PRIVATE = env_bool("WEBHOOK_BLOCK_PRIVATE", not DEBUG)
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", False)
+CELERY_BEAT_SCHEDULE["webhook-sweep"] = {"task": "primesync.webhook_sweep", "schedule": 30.0}

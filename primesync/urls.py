@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("deals.urls")),
     path("", include("dashboards.urls")),
     path("", include("enrichment.urls")),
+    path("", include("primesync.webhooks.urls")),
     path("settings/api-tokens/", views_tokens.api_tokens, name="api-tokens"),
     path("settings/api-tokens/<int:pk>/revoke/", views_tokens.api_token_revoke_view, name="api-token-revoke"),
     path("healthz", health.healthz, name="healthz"),

@@ -187,3 +187,13 @@ def simulator(simulator_server):
     simulator_server.configure(**{v: {"miss_rate": 0.0} for v in ("zoominfo", "apollo", "linkedin", "zerobounce")})
     forget_enrichment_cache()
     return simulator_server
+
+
+@pytest.fixture
+def receiver():
+    """A webhook receiver on a loopback port (tests/webhook_receiver.py)."""
+    from tests.webhook_receiver import Receiver
+
+    server = Receiver().start()
+    yield server
+    server.stop()

@@ -28,6 +28,7 @@ from primesync.asgi import websocket_urlpatterns
 from primesync.models import Role
 from primesync.permissions import IsManager
 from primesync.services import api_token_create
+from primesync.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.conftest import make_team
 from tests.dashboards.test_consumers import connect
 from tests.factories import ActivityFactory, CompanyFactory, DealFactory, LeadFactory, MembershipFactory, UserFactory
@@ -42,9 +43,11 @@ PK_OWNERS = [
     ("api/v1/pipelines/", "pipeline"), ("api/v1/imports/", "lead_import"),
     ("leads/views/", "saved_view"), ("leads/", "lead"), ("companies/", "company"), ("activities/", "activity"),
     ("settings/routing/rules/", "rule"), ("sequences/", "sequence"), ("duplicates/merges/", "merge"),
-    ("duplicates/", "pair"), ("imports/", "lead_import"), ("deals/", "deal"), ("settings/api-tokens/", "api_token"),
+    ("duplicates/", "pair"), ("imports/", "lead_import"), ("deals/", "deal"),
+    ("settings/webhooks/", "webhook_endpoint"), ("settings/api-tokens/", "api_token"),
 ]
-OTHER_PARAMS = {"user_id": "user", "file_id": "import_file", "stage_id": "stage", "batch_id": "batch"}
+OTHER_PARAMS = {"user_id": "user", "file_id": "import_file", "stage_id": "stage", "batch_id": "batch",
+                "delivery_id": "webhook_delivery"}
 # Text parameters that pick a field or a metric rather than an object: a real value of each.
 TEXT_PARAMS = {"field": "first_name", "name": "pipeline"}
 MASKS = [
@@ -109,6 +112,10 @@ def team_objects(ts, admin):
         batch = uuid.uuid4()
         EnrichmentRequest.objects.create(team=ts.team, lead=twin, batch=batch)
         stage = ts.stage("Prospecting")
+        endpoint = WebhookEndpoint.objects.create(team=ts.team, url="https://hooks.example.com/crm",
+                                                  event_types=["LEAD_CREATED"])
+        delivery = WebhookDelivery.objects.create(team=ts.team, endpoint=endpoint, event_id=1, event_type="LEAD_CREATED",
+                                                  payload={}, status="failed")
         return {
             "company": company.pk, "lead": lead.pk, "pair": pair.pk, "merge": merge.pk,
             "activity": ActivityFactory(team=ts.team, lead=lead, created_by=ts.rep).pk,
@@ -121,6 +128,7 @@ def team_objects(ts, admin):
             "deal": DealFactory(team=ts.team, pipeline=ts.pipeline, stage=stage, owner=ts.rep).pk,
             "pipeline": ts.pipeline.pk, "stage": stage.pk, "user": ts.rep.pk, "batch": str(batch),
             "admin_user": admin.pk,
+            "webhook_endpoint": endpoint.pk, "webhook_delivery": delivery.pk,
             "api_token": api_token_create(user=ts.rep, team=ts.team)[0].pk,
         }
 

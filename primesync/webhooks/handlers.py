@@ -1,0 +1,10 @@
+"""The outbox handler: every subscribable event becomes deliveries for the team's endpoints."""
+
+from primesync import events
+from primesync.webhooks import tasks  # noqa: F401 - registers the Celery tasks that send them
+from primesync.webhooks.services import EVENT_TYPES, deliveries_create
+
+
+@events.handler(*EVENT_TYPES, name="primesync.webhooks.fan_out")
+def fan_out(event) -> None:
+    deliveries_create(event=event)
