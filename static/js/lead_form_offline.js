@@ -117,8 +117,22 @@
   }
 
   // --- entering a lead offline ------------------------------------------------------------------
+  function focusFirstField() {
+    var first = form.querySelector("input:not([type=hidden]), select");
+    if (first) first.focus();
+  }
+
+  var fixing = null;  // the key of a refused entry loaded into the form: it leaves the queue when the form is sent
+
   form.addEventListener("submit", function (event) {
-    if (navigator.onLine) return;  // online: the browser posts the form, with its key
+    if (navigator.onLine) {
+      if (!fixing) return;  // online: the browser posts the form, with its key
+      event.preventDefault();
+      var fixed = fixing;
+      fixing = null;
+      forget(fixed).then(function () { form.submit(); });
+      return;
+    }
     event.preventDefault();
     var fields = [];
     new FormData(form).forEach(function (value, name) {
@@ -126,17 +140,21 @@
     });
     var queued = { key: newKey(), owner: owner, fields: fields, label: labelOf(fields),
                    createdAt: Date.now(), state: "pending", errors: [] };
+    var replaced = fixing;
+    fixing = null;
     keep(queued).then(function () {
+      return replaced && forget(replaced);
+    }).then(function () {
       form.reset();
       form.querySelectorAll(".error").forEach(function (el) { el.textContent = ""; });
       keyField.value = newKey();
-      var first = form.querySelector("input:not([type=hidden]), select");
-      if (first) first.focus();
+      focusFirstField();
       return render();
     });
   });
 
-  // A refused lead goes back into the form for the rep to fix and send again (a new key: a new send).
+  // A refused lead goes into the form for the rep to fix and send again (a new key: a new send); it
+  // stays listed until then, so leaving the page loses nothing.
   panel.addEventListener("click", function (event) {
     var target = event.target.closest("[data-queue-action]");
     if (!target) return;
@@ -151,8 +169,10 @@
           if (input.type === "checkbox") input.checked = true;
           else input.value = f[1];
         });
-        return forget(key);
-      }).then(render);
+        fixing = key;
+        keyField.value = newKey();
+        focusFirstField();
+      });
     } else {
       forget(key).then(render);
     }

@@ -1,6 +1,8 @@
 """The offline lead form in real Chromium: leads entered without a network wait on the device, survive a
 reload (the page comes from the service worker), and are created exactly once when the network returns."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -101,3 +103,36 @@ def test_a_replay_cut_off_midway_doubles_nothing(page, acme):
     page.context.set_offline(False)  # the "online" event sends what waits
     expect(queue).to_have_attribute("data-pending", "0", timeout=20_000)
     assert created(acme) == sorted(people)
+
+
+def test_a_lead_refused_on_replay_stays_listed_until_the_rep_fixes_it(page, acme):
+    queue = open_the_form(page, acme)
+    page.context.set_offline(True)
+    page.fill("#id_first_name", "<b>Bold</b>")
+    page.fill("#id_last_name", "Tester")
+    page.fill("#id_email", "not-an-email")
+    page.click("text=Create lead")
+    expect(queue).to_have_attribute("data-pending", "1")
+    enter(page, [("Grace", "Hopper")], queue, before=1)
+
+    page.context.set_offline(False)
+    expect(queue).to_have_attribute("data-pending", "0")
+    expect(queue).to_have_attribute("data-attention", "1")
+    refused = queue.locator("[data-queue-attention] li", has_text="Tester")
+    expect(refused).to_contain_text("<b>Bold</b> Tester")  # the rep's text, shown as text
+    expect(refused).to_contain_text("Email: Enter a valid email address.")
+    assert queue.locator("[data-queue-attention] b").count() == 0
+    assert created(acme) == [("Grace", "Hopper")]
+
+    page.reload()  # nothing is dropped: it is still there, and still not sent
+    expect(queue).to_have_attribute("data-attention", "1")
+    refused.get_by_role("button", name="Fix in the form").click()
+    expect(page.locator("#id_email")).to_have_value("not-an-email")
+    expect(page.locator("#id_first_name")).to_have_value("<b>Bold</b>")
+    page.fill("#id_email", "bold@prospect.example")
+    page.click("text=Create lead")  # online: the browser posts the form itself
+    expect(page).to_have_url(re.compile(r"/leads/\d+/$"))
+    assert created(acme) == sorted([("<b>Bold</b>", "Tester"), ("Grace", "Hopper")])
+    page.goto("/leads/new/")
+    expect(queue).to_have_attribute("data-attention", "0")
+    expect(queue).to_be_hidden()
