@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import connection
 
 from primesync import tenancy
 from primesync.models import Role
@@ -198,3 +199,26 @@ def test_the_delivery_log_pages_by_keyset_with_bounded_queries(client, acme, end
         ids = list(WebhookDelivery.objects.order_by("-id").values_list("pk", flat=True))
     assert pages == 3 and seen == ids  # newest first, each once
     assert client.get(f"/settings/webhooks/{endpoint.pk}/?after=garbage").status_code == 302
+
+
+def test_the_history_records_a_rotation_but_never_a_secret(client, acme, endpoint):
+    client.force_login(acme.manager)
+    client.post(f"/settings/webhooks/{endpoint.pk}/rotate/")
+    with tenancy.use_team(acme.team):
+        history = list(WebhookEndpoint.objects.get(pk=endpoint.pk).events.order_by("pgh_id").values())
+    assert [row["pgh_label"] for row in history] == ["insert", "update"]
+    assert history[1]["previous_secret_expires_at"] is not None
+    assert not [key for row in history for key, value in row.items()
+                if ("secret" in key and key != "previous_secret_expires_at") or value == endpoint.secret]
+
+
+def test_raw_sql_in_one_teams_scope_sees_none_of_another_teams_webhooks(acme, globex, endpoint):
+    deliveries(endpoint, 2)
+    with tenancy.use_team(globex.team), connection.cursor() as cur:
+        cur.execute("SELECT (SELECT count(*) FROM primesync_webhookendpoint), "
+                    "(SELECT count(*) FROM primesync_webhookdelivery)")
+        assert cur.fetchone() == (0, 0)
+    with tenancy.use_team(acme.team), connection.cursor() as cur:
+        cur.execute("SELECT (SELECT count(*) FROM primesync_webhookendpoint), "
+                    "(SELECT count(*) FROM primesync_webhookdelivery)")
+        assert cur.fetchone() == (1, 2)
