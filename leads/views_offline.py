@@ -6,20 +6,25 @@ what is entered offline and replays it, with each entry's idempotency key, when 
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 WORKER_SOURCE = "js/lead_form_sw.js"
+QUEUE_SOURCE = "js/lead_queue.js"
 
 
 @cache
 def _worker_source() -> bytes:
+    """The worker's code, told where the queue module it shares with the page is served from."""
     with open(finders.find(WORKER_SOURCE), "rb") as f:
-        return f.read()
+        code = f.read()
+    return f"var QUEUE_SCRIPT = {json.dumps(static(QUEUE_SOURCE))};\n".encode() + code
 
 
 @require_GET

@@ -22,47 +22,27 @@
   var syncing = false;
   var notice = "";
 
-  function newKey() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
-    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
-  }
-
-  // --- the queue: one IndexedDB store, an entry per lead, keyed by its idempotency key ----------
-  var opening = null;
-  function database() {
-    if (!opening) {
-      opening = new Promise(function (resolve, reject) {
-        var request = indexedDB.open("primesync-offline", 1);
-        request.onupgradeneeded = function () { request.result.createObjectStore("leads", { keyPath: "key" }); };
-        request.onsuccess = function () { resolve(request.result); };
-        request.onerror = function () { reject(request.error); };
-      });
-    }
-    return opening;
-  }
-
-  // Resolves once the transaction has committed, with the result of the request `work` made.
-  function inStore(mode, work) {
-    return database().then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var tx = db.transaction("leads", mode);
-        var request = work(tx.objectStore("leads"));
-        tx.oncomplete = function () { resolve(request ? request.result : undefined); };
-        tx.onerror = tx.onabort = function () { reject(tx.error); };
-      });
-    });
-  }
+  var queue = LeadQueue;  // static/js/lead_queue.js, loaded before this file
+  var newKey = queue.newKey;
+  var keep = queue.keep;
+  var forget = queue.forget;
 
   function ownEntries() {
-    return inStore("readonly", function (store) { return store.getAll(); }).then(function (all) {
-      return all.filter(function (e) { return e.owner === owner; })
-        .sort(function (a, b) { return a.createdAt - b.createdAt; });
+    return queue.all().then(function (all) {
+      return all.filter(function (e) { return e.owner === owner; });
     });
   }
-  function keep(entry) { return inStore("readwrite", function (store) { return store.put(entry); }); }
-  function forget(key) { return inStore("readwrite", function (store) { return store.delete(key); }); }
-  function entry(key) { return inStore("readonly", function (store) { return store.get(key); }); }
+
+  // Forms the service worker kept while the server could not be reached were posted from this page's
+  // account (the page is the one they were posted from, or its cached copy): they are ours to send.
+  function claimUnclaimed() {
+    return queue.all().then(function (all) {
+      return Promise.all(all.filter(function (e) { return e.owner === queue.UNCLAIMED; }).map(function (e) {
+        e.owner = owner;
+        return keep(e);
+      }));
+    });
+  }
 
   // --- what the rep sees ------------------------------------------------------------------------
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
@@ -108,14 +88,6 @@
     return b;
   }
 
-  function labelOf(fields) {
-    var value = function (name) {
-      var found = fields.filter(function (f) { return f[0] === name; })[0];
-      return found ? String(found[1]).trim() : "";
-    };
-    return [value("first_name"), value("last_name")].join(" ").trim() || value("email") || value("phone") || "A lead";
-  }
-
   // --- entering a lead offline ------------------------------------------------------------------
   function focusFirstField() {
     var first = form.querySelector("input:not([type=hidden]), select");
@@ -134,12 +106,7 @@
       return;
     }
     event.preventDefault();
-    var fields = [];
-    new FormData(form).forEach(function (value, name) {
-      if (name !== "csrfmiddlewaretoken" && name !== "idempotency_key") fields.push([name, String(value)]);
-    });
-    var queued = { key: newKey(), owner: owner, fields: fields, label: labelOf(fields),
-                   createdAt: Date.now(), state: "pending", errors: [] };
+    var queued = queue.entryOf(new FormData(form), owner);
     var replaced = fixing;
     fixing = null;
     keep(queued).then(function () {
@@ -160,7 +127,7 @@
     if (!target) return;
     var key = target.getAttribute("data-key");
     if (target.getAttribute("data-queue-action") === "edit") {
-      entry(key).then(function (e) {
+      queue.get(key).then(function (e) {
         if (!e) return;
         form.reset();
         e.fields.forEach(function (f) {
@@ -257,7 +224,7 @@
     }).catch(function () {
       // The network dropped again or the server is away: everything unsent is still queued,
       // and the next "online" event or retry sends it.
-      return null;
+      if (navigator.onLine) notice = "The server cannot be reached: the leads wait on this device and are sent when it answers.";
     }).then(function () {
       syncing = false;
       return render();
@@ -272,7 +239,7 @@
   window.addEventListener("online", sync);
   window.addEventListener("offline", render);
   setInterval(sync, RETRY_MS);
-  render().then(sync);
+  claimUnclaimed().then(render).then(sync);
 
   if ("serviceWorker" in navigator) {
     var markReady = function () {

@@ -1,11 +1,16 @@
-// Service worker of the offline lead form, served at /leads/sw.js with the scope /leads/new/.
+// Service worker of the offline lead form, served at /leads/sw.js with the scope /leads/new/
+// (leads/views_offline.py puts QUEUE_SCRIPT, the queue module's URL, before this code).
 // It keeps the form page and the static files it names, so the page opens without a network:
 // network first (a fresh page, a fresh CSRF token), this cache when the network fails.
-// Submissions are not its business: the page queues them in IndexedDB and replays them itself
-// (Background Sync is Chrome-only), so the worker never sees a lead.
+// Sending is the page's business: it queues what is entered offline in IndexedDB and replays it
+// itself (Background Sync is Chrome-only). The worker only catches a form the browser posted while
+// the browser thought it was online but the server could not be reached: it keeps it in the queue,
+// under the key the page gave it (the post may have reached the server), and shows the form again.
 "use strict";
 
-var CACHE = "lead-form-shell-v1";
+importScripts(QUEUE_SCRIPT);  // LeadQueue
+
+var CACHE = "lead-form-shell-v2";
 var PAGE = new URL(self.registration.scope).pathname;  // "/leads/new/"
 
 // A page worth keeping: the logged-in form itself, not a login page we were redirected to.
@@ -74,11 +79,29 @@ function fromCache(request, key, error) {
   });
 }
 
+// The form, posted by the browser: to the network; if it cannot be reached, into the queue.
+function postedForm(event) {
+  var copy = event.request.clone();
+  return fetch(event.request).catch(function (error) {
+    return copy.formData().then(function (data) {
+      return LeadQueue.keep(LeadQueue.entryOf(data, LeadQueue.UNCLAIMED, data.get("idempotency_key")));
+    }, function () {
+      throw error;
+    }).then(function () {
+      return Response.redirect(new URL(PAGE, self.location.origin).href, 303);  // the page shows it waiting
+    });
+  });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
-  if (request.method !== "GET") return;  // the form's POSTs, htmx, replays: straight to the network
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && request.mode === "navigate" && url.pathname === PAGE) {
+    event.respondWith(postedForm(event));
+    return;
+  }
+  if (request.method !== "GET") return;  // htmx, the page's replays: straight to the network
 
   if (request.mode === "navigate") {
     if (url.pathname !== PAGE) return;

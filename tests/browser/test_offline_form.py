@@ -141,3 +141,30 @@ def test_a_lead_refused_on_replay_stays_listed_until_the_rep_fixes_it(page, acme
     page.goto("/leads/new/")
     expect(queue).to_have_attribute("data-attention", "0")
     expect(queue).to_be_hidden()
+
+
+def test_a_form_posted_while_the_server_cannot_be_reached_is_kept_and_created_once(page, acme):
+    """The browser thinks it is online, so it posts the form itself; the post reaches the server but
+    its answer is lost. The service worker keeps it under the page's key; its replay is answered as
+    the first send was."""
+    queue = open_the_form(page, acme)
+
+    def server_unreachable(route):
+        if route.request.method == "POST":
+            route.fetch()  # the server creates the lead ...
+        route.abort("connectionrefused")  # ... and nothing comes back, to the form or anything else
+
+    page.context.route("**/*", server_unreachable)
+    page.fill("#id_first_name", "Ada")
+    page.fill("#id_last_name", "Lovelace")
+    page.click("text=Create lead")
+    expect(page.locator("h1")).to_have_text("New lead")  # the form again, from the worker's cache
+    expect(queue).to_have_attribute("data-pending", "1")
+    expect(queue.locator("[data-offline-status]")).to_contain_text("cannot be reached")
+    assert created(acme) == [("Ada", "Lovelace")]
+
+    page.context.unroute("**/*")
+    page.reload()
+    expect(queue).to_have_attribute("data-pending", "0")
+    expect(queue).to_have_attribute("data-attention", "0")
+    assert created(acme) == [("Ada", "Lovelace")]
