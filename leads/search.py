@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.db import connections
+
 TOKEN = re.compile(r"[\w@.+-]+", re.UNICODE)
 MAX_TOKENS = 6
 
@@ -29,3 +31,19 @@ def tsquery_for(text: str) -> str | None:
 def phone_key(phone: str) -> str:
     """The last ten digits: how the search document indexes a phone number."""
     return re.sub(r"\D", "", phone or "")[-10:]
+
+
+SEARCH_INDEX = "lead_search"
+
+
+def search_index_flush() -> int:
+    """Merge the search index's pending entries into the index proper; the number of pages merged.
+
+    A bulk write parks its new entries in the GIN index's pending list (see
+    ``leads.imports.staging.stage_write``); searches still find them there, but more slowly, and the
+    next single insert past the default limit would pay for merging them all. Only the index's owner
+    may merge on demand (autovacuum would get there too, later).
+    """
+    with connections["owner"].cursor() as cur:
+        cur.execute("SELECT gin_clean_pending_list(%s::regclass)", [SEARCH_INDEX])
+        return cur.fetchone()[0]

@@ -172,6 +172,12 @@ class OutboxEvent(TenantModel):
     """Something happened (a row changed, an email was opened): delivered at least once by the relay."""
 
     id = models.BigAutoField(primary_key=True)
+    # Cheap to write, because a bulk write emits an event per row: no index of its own (outbox_team_type
+    # and outbox_team_entity lead with team_id) and no foreign-key check: triggers write these rows with
+    # the team_id of a row whose own foreign key was just checked, events.publish with the bound team,
+    # and row-level security admits no other team. Deleting a team still deletes its events (Django's
+    # cascade).
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     type = models.CharField(max_length=40)
     entity_type = models.CharField(max_length=40)
     entity_id = models.BigIntegerField()

@@ -30,6 +30,7 @@ log = logging.getLogger("leads.imports")
 
 TEAM_LOCK = 7007  # pg_advisory_lock namespace: one running import per team (they dedupe against each other)
 SCAN_DUPLICATES_TASK = "leads.scan_duplicates"
+FLUSH_SEARCH_INDEX_TASK = "leads.flush_search_index"
 
 
 class AlreadyImported(DomainError):
@@ -272,7 +273,7 @@ def import_run(*, team_id: int, import_id: int) -> LeadImport | None:
     finally:
         staging.stage_drop()
     if created_ids:
-        _queue_duplicate_scan(team_id, created_ids)
+        _queue_follow_ups(team_id, created_ids)
     return _job(team_id, import_id)
 
 
@@ -352,14 +353,17 @@ def _checked_ahead(checker: checks.RowChecker, chunks: list[list]):
             yield chunk, rows
 
 
-def _queue_duplicate_scan(team_id: int, lead_ids: list[int]) -> None:
-    """Ask for the fuzzy-duplicate scan of the new leads (the task is registered by the duplicates code)."""
+def _queue_follow_ups(team_id: int, lead_ids: list[int]) -> None:
+    """Ask for the fuzzy-duplicate scan of the new leads (the task is registered by the duplicates code),
+    and for the merge of their search index entries (parked during the import)."""
     from primesync.celery import app
 
     try:
         app.send_task(SCAN_DUPLICATES_TASK, args=[team_id, lead_ids])
+        app.send_task(FLUSH_SEARCH_INDEX_TASK)
     except BrokerError:
-        log.warning("broker unavailable: the nightly sweep will scan the %s leads of this import", len(lead_ids))
+        log.warning("broker unavailable: the nightly sweep will scan the %s leads of this import, and autovacuum "
+                    "will merge their search entries", len(lead_ids))
 
 
 def imports_to_resume(*, team_id: int) -> list[int]:

@@ -23,6 +23,7 @@ from leads.imports.fields import BY_KEY, DECIMAL_MAX_DIGITS, INTEGER_MAX
 from leads.models import Lead, LeadSource, LeadStatus, OnDuplicate
 
 STAGE = "lead_import_stage"
+SEARCH_PENDING_LIMIT = "256MB"  # about 500,000 leads' entries; past it the import merges them itself
 INPUT_TYPES = {
     "line": "integer", "field_count": "integer", "read_problem": "text", "raw": "text[]",
     **dict.fromkeys(TARGET_KEYS, "text"),
@@ -385,6 +386,11 @@ def stage_write(*, team_id: int, on_duplicate: str, default_owner_id: int | None
     if with_companies:
         _companies(team_id=team_id, fill_empty=on_duplicate == OnDuplicate.UPDATE_EMPTY)
     insert_sql, defaults = _insert_sql()
+    with connection.cursor() as cur:
+        # The search index's new entries wait in its pending list instead of being merged in 4 MB at a
+        # time during the import (measured: an eighth of the insert's time); a task merges them once
+        # the import is done (leads.search.search_index_flush).
+        cur.execute(f"SET LOCAL gin_pending_list_limit = '{SEARCH_PENDING_LIMIT}'")
     params = {"team": team_id, "default_owner": default_owner_id, "edit_any": edit_any, "user": user_id, **defaults}
     with connection.cursor() as cur:
         cur.execute(insert_sql, params)

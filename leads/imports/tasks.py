@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from leads import search
 from leads.imports import services
 from primesync.models import Team
 
@@ -27,3 +28,9 @@ def resume_imports() -> int:
             queued += 1
         services.import_files_purge(team_id=team_id)
     return queued
+
+
+@shared_task(name=services.FLUSH_SEARCH_INDEX_TASK)
+def flush_search_index() -> int:
+    """After an import: its leads' search entries join the index proper (see leads.search)."""
+    return search.search_index_flush()

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from leads import search
 from leads.imports import services
 from leads.models import Company, ImportFile, ImportRowError, Lead, LeadEvent, LeadImport
 from primesync import tenancy
@@ -285,3 +286,20 @@ def test_uploads_left_in_the_wizard_are_purged_after_a_day(acme):
     assert services.import_files_purge(team_id=acme.team.pk) == 1
     with tenancy.use_team(acme.team):
         assert list(ImportFile.objects.values_list("pk", flat=True)) == [job.file_id] and left.pk != job.file_id
+
+
+@pytest.mark.django_db(databases=["default", "owner"])  # the merge is the index owner's to run
+def test_imported_leads_are_found_by_search_before_and_after_their_parked_search_entries_are_merged(acme):
+    search.search_index_flush()  # nothing parked from earlier tests
+    run(acme, HEADER + "Zora,Quist,zora@initech.example,,Initech,VP Sales,US,,,\n"
+        + "Ugo,Quist,ugo@hooli.example,,Hooli,CTO,US,,,\n")
+
+    def found():
+        with tenancy.use_team(acme.team):
+            return sorted(Lead.objects.filter(search_document__tsquery=search.tsquery_for("quist"))
+                          .values_list("first_name", flat=True))
+
+    assert found() == ["Ugo", "Zora"]  # from the index's pending list
+    assert search.search_index_flush() >= 1  # the import left its entries there for the follow-up task
+    assert found() == ["Ugo", "Zora"]
+    assert search.search_index_flush() == 0
