@@ -222,3 +222,15 @@ def test_raw_sql_in_one_teams_scope_sees_none_of_another_teams_webhooks(acme, gl
         cur.execute("SELECT (SELECT count(*) FROM primesync_webhookendpoint), "
                     "(SELECT count(*) FROM primesync_webhookdelivery)")
         assert cur.fetchone() == (1, 2)
+
+
+def test_the_endpoint_list_reads_the_last_deliveries_in_one_query(client, acme, django_assert_max_num_queries):
+    with tenancy.use_team(acme.team):
+        endpoints = [WebhookEndpoint.objects.create(team=acme.team, url=f"https://hooks{i}.example/",
+                                                    event_types=["DEAL_STALE"]) for i in range(10)]
+    for endpoint in endpoints:
+        deliveries(endpoint, 3, status="succeeded")
+    client.force_login(acme.manager)
+    with django_assert_max_num_queries(7):  # session, user, seat, context, the list with its subqueries
+        page = client.get("/settings/webhooks/").content.decode()
+    assert page.count("succeeded, ") == 10 and "hooks9.example" in page
