@@ -15,6 +15,7 @@ from leads.models.core import (
     SavedView,
 )
 from leads.models.duplicates import DuplicateCandidate, DuplicateStatus, LeadMerge
+from leads.models.erasure import PersonErasure
 from leads.models.imports import ImportFile, ImportMapping, ImportRowError, ImportStatus, LeadImport, OnDuplicate
 from leads.models.routing import (
     AssignmentDecision,
@@ -35,3 +36,4 @@ __all__ = [
 ]
 __all__ += ["ImportFile", "ImportMapping", "ImportRowError", "ImportStatus", "LeadImport", "OnDuplicate"]
 __all__ += ["DuplicateCandidate", "DuplicateStatus", "LeadMerge"]
+__all__ += ["PersonErasure"]
