@@ -4,7 +4,8 @@
 // load, and every RETRY_MS), one at a time, and forgets an entry only once the server answered it.
 // A send whose answer was lost is sent again with the same key: the server answers it as the
 // first time, without a second lead. A lead the server refuses stays, marked for the rep to fix.
-// The service worker (/leads/sw.js) keeps the page itself available offline.
+// The service worker (/leads/sw.js) keeps the page itself available offline, and keeps a form the
+// browser posted while the server could not be reached (this page then claims and sends it).
 (function () {
   "use strict";
 
@@ -190,7 +191,8 @@
       method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf },
     }).then(function (response) {
       var path = new URL(response.url).pathname;
-      if (response.ok && response.redirected && CREATED.test(path)) {
+      // created (or answered as created before); the lead's own page may since have gone (merged, deleted)
+      if (response.redirected && CREATED.test(path)) {
         return forget(queued.key).then(function () { return render(); }).then(function () { return true; });
       }
       if (response.status === 422) {
