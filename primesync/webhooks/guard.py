@@ -2,11 +2,11 @@
 
 A webhook URL is typed by a customer and called by our servers, so without this check it would be
 a way to reach our own network (SSRF): the metadata service, Redis, PostgreSQL, admin ports.
-The host is resolved at every attempt (DNS answers change); ``WEBHOOK_ALLOW_LOOPBACK`` lets tests
-and local development call a receiver on 127.0.0.1.
-
-Known gap: requests resolves the name again when it connects, so a DNS server that answers
-differently within that window could still steer one request; redirects are not followed at all.
+Three checks: the form refuses a literal private address; each attempt resolves the host and
+refuses it if any address is private; and ``GuardedAdapter`` checks the address the socket actually
+connected to before a byte is sent, so a DNS answer that changes between the two (DNS rebinding)
+gets nowhere either. Redirects are not followed. ``WEBHOOK_ALLOW_LOOPBACK`` lets tests and local
+development call a receiver on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 SCHEMES = ("http", "https")
 
@@ -61,3 +64,43 @@ def _check_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> No
         return
     if not address.is_global:
         raise UrlRefused(f"{address} is a private, loopback or reserved address: webhooks go to the public internet.")
+
+
+# --- the connection-time check ------------------------------------------------------------------
+
+
+class _PeerChecked:
+    """A urllib3 connection that refuses to use a socket connected to a private address."""
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        try:
+            _check_address(ipaddress.ip_address(sock.getpeername()[0]))
+        except UrlRefused:
+            sock.close()
+            raise
+        return sock
+
+
+class _CheckedHTTPConnection(_PeerChecked, HTTPConnection):
+    pass
+
+
+class _CheckedHTTPSConnection(_PeerChecked, HTTPSConnection):
+    pass
+
+
+class _CheckedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _CheckedHTTPConnection
+
+
+class _CheckedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _CheckedHTTPSConnection
+
+
+class GuardedAdapter(HTTPAdapter):
+    """requests' adapter whose connections pass ``_check_address`` on the address they reached."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _CheckedHTTPPool, "https": _CheckedHTTPSPool}

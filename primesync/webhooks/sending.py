@@ -33,6 +33,8 @@ def _session() -> requests.Session:
     # no cookies kept between endpoints (they belong to different teams), no proxies or .netrc from the environment
     session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
     session.trust_env = False
+    session.mount("http://", guard.GuardedAdapter())
+    session.mount("https://", guard.GuardedAdapter())
     return session
 
 
@@ -117,6 +119,8 @@ def _send(delivery: WebhookDelivery) -> Outcome:
         with SESSION.post(endpoint.url, data=body, headers=headers, timeout=timeout, allow_redirects=False,
                           stream=True) as response:
             excerpt = response.raw.read(EXCERPT_CHARS * 4, decode_content=True).decode("utf-8", "replace")
+    except guard.UrlRefused as exc:  # the address connected to was not the one checked (DNS rebinding)
+        return Outcome(ok=False, error=f"refused: {exc}", final=True)
     except requests.Timeout:
         return Outcome(ok=False, error=f"timed out (connect {timeout[0]:g} s, read {timeout[1]:g} s)")
     except requests.RequestException as exc:

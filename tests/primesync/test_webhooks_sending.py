@@ -7,7 +7,7 @@ import pytest
 from primesync import tenancy
 from primesync.webhooks import guard, signing
 from primesync.webhooks.models import WebhookDelivery, WebhookEndpoint
-from primesync.webhooks.sending import delivery_attempt, max_attempts, retry_delay
+from primesync.webhooks.sending import SESSION, delivery_attempt, max_attempts, retry_delay
 
 
 def a_delivery(ts, url):
@@ -89,3 +89,17 @@ def test_a_receiver_verifies_with_either_secret_and_refuses_old_or_forged_delive
     assert not signing.verify(header, body, "whsec_other", now=now)
     assert not signing.verify(header, b'{"id":2}', "whsec_new", now=now)  # another body
     assert not signing.verify(header, body, "whsec_new", now=now + 301)  # replayed after five minutes
+
+
+def test_the_connection_itself_is_checked_so_a_changed_dns_answer_gets_nowhere(receiver, settings):
+    settings.WEBHOOK_BLOCK_PRIVATE, settings.WEBHOOK_ALLOW_LOOPBACK = True, False
+    # as if the name had resolved to a public address when checked, and to 127.0.0.1 when connecting
+    with pytest.raises(guard.UrlRefused, match="127.0.0.1 is a private"):
+        SESSION.post(receiver.url.replace("127.0.0.1", "localhost"), data=b"{}", timeout=2)
+    with pytest.raises(guard.UrlRefused):
+        SESSION.post(receiver.url, data=b"{}", timeout=2)
+    with pytest.raises(guard.UrlRefused):  # https: refused before the TLS handshake
+        SESSION.post(receiver.url.replace("http://", "https://"), data=b"{}", timeout=2)
+    assert receiver.requests == []
+    settings.WEBHOOK_ALLOW_LOOPBACK = True
+    assert SESSION.post(receiver.url, data=b"{}", timeout=2).status_code == 200
