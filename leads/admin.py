@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 
 from leads import services
-from leads.models import Activity, ActivityEvent, Company, CompanyEvent, Lead, LeadEvent, LeadStatus
-from primesync.admin_audit import audit_inline
+from leads.models import Activity, ActivityEvent, Company, CompanyEvent, Lead, LeadEvent, LeadStatus, PersonErasure
+from primesync.admin_audit import AppendOnlyAdmin, audit_inline
 
 
 @admin.register(Company)
@@ -46,3 +46,13 @@ class ActivityAdmin(admin.ModelAdmin):
     raw_id_fields = ["lead", "deal", "assigned_to", "created_by"]
     show_full_result_count = False
     inlines = [audit_inline(ActivityEvent)]
+
+
+@admin.register(PersonErasure)
+class PersonErasureAdmin(AppendOnlyAdmin):
+    """The erasures run with ``manage.py erase_person`` (only there: they need the owner role)."""
+
+    list_display = ["created_at", "team", "lead_id", "erased_by", "rows_changed", "reason"]
+    list_select_related = ["team", "erased_by"]
+    search_fields = ["=lead_id", "reason"]
+    date_hierarchy = "created_at"

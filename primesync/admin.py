@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from primesync import services
-from primesync.admin_audit import audit_inline
+from primesync.admin_audit import AppendOnlyAdmin, audit_inline
 from primesync.models import ApiToken, Membership, MembershipEvent, RlsBypass, Team, TeamEvent, User, UserEvent
 
 
@@ -92,18 +92,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(RlsBypass)
-class RlsBypassAdmin(admin.ModelAdmin):
+class RlsBypassAdmin(AppendOnlyAdmin):
     list_display = ["created_at", "user", "reason", "method", "path"]
     list_filter = ["reason"]
     search_fields = ["user__email", "path"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from primesync.webhooks import admin as webhooks_admin  # noqa: E402, F401 - registers the webhook admins

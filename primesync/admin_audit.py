@@ -1,4 +1,4 @@
-"""Read-only audit trail inlines for Django admin."""
+"""Read-only audit trail inlines and logs for Django admin."""
 
 from django.contrib import admin
 
@@ -35,3 +35,16 @@ def audit_inline(event_model):
 
     AuditInline.__name__ = f"{event_model.__name__}Inline"
     return AuditInline
+
+
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """A log table (bypasses, erasures): listed and opened, never added, changed or deleted from admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

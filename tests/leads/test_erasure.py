@@ -256,3 +256,14 @@ def test_a_failure_half_way_changes_nothing(world):
     assert in_team(acme, lambda: Lead.objects.get(pk=world["lead"].pk)).email == EMAIL
     assert in_team(acme, lambda: LeadEvent.objects.filter(email=EMAIL).exists())
     assert not RlsBypass.objects.filter(user=world["admin"]).exists()
+
+
+def test_platform_admins_read_the_erasures_in_django_admin_and_cannot_change_them(world, client):
+    erase(world)
+    client.force_login(world["admin"])
+    page = client.get("/admin/leads/personerasure/")
+    assert page.status_code == 200 and "DSR-42, request from erased" in page.content.decode()
+    assert EMAIL not in page.content.decode()
+    for query in (str(world["lead"].pk), "not-a-number"):
+        assert client.get("/admin/leads/personerasure/", {"q": query}).status_code == 200
+    assert client.get("/admin/leads/personerasure/add/").status_code == 403
