@@ -5,6 +5,7 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "primesync.settings")
+os.environ.setdefault("DB_POOL", "1")  # see DB_POOL in settings: a request's thread does not outlive it
 django_asgi_app = get_asgi_application()  # before anything imports models
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
