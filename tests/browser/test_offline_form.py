@@ -168,3 +168,40 @@ def test_a_form_posted_while_the_server_cannot_be_reached_is_kept_and_created_on
     expect(queue).to_have_attribute("data-pending", "0")
     expect(queue).to_have_attribute("data-attention", "0")
     assert created(acme) == [("Ada", "Lovelace")]
+
+
+def test_leads_wait_for_the_account_that_entered_them(browser, asgi_server, acme):
+    """A lead entered offline by the rep is neither shown to nor sent by the manager who logs in next on
+    the same browser; it is sent when the rep is back."""
+    context = browser.new_context(base_url=asgi_server.url)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        open_the_form(page, acme)
+        context.set_offline(True)
+        enter(page, [("Ada", "Lovelace")], page.locator("#offline-queue"))
+        page.close()  # the rep leaves with the lead unsent
+
+        context.set_offline(False)
+        context.clear_cookies()
+        page = context.new_page()
+        log_in(page, acme.manager.email, PASSWORD)
+        page.goto("/leads/new/")
+        queue = page.locator("#offline-queue")
+        expect(queue).to_have_attribute("data-offline-ready", "true")
+        expect(queue).to_have_attribute("data-pending", "0")
+        assert created(acme) == []
+        # the worker controls the form only, not the rest of the app
+        page.goto("/leads/")
+        assert page.evaluate("() => navigator.serviceWorker.controller") is None
+
+        context.clear_cookies()
+        log_in(page, acme.rep.email, PASSWORD)
+        page.goto("/leads/new/")
+        expect(queue).to_have_attribute("data-pending", "0")
+        expect(queue).to_have_attribute("data-attention", "0")
+        assert created(acme) == [("Ada", "Lovelace")]
+        with tenancy.use_team(acme.team):
+            assert Lead.objects.get().owner == acme.rep
+    finally:
+        context.close()
