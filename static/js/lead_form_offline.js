@@ -19,6 +19,7 @@
   var keyField = form.querySelector("input[name=idempotency_key]");
   var statusLine = panel.querySelector("[data-offline-status]");
   var countLine = panel.querySelector("[data-queue-count]");
+  var attentionHead = panel.querySelector("[data-queue-attention-head]");
   var attentionList = panel.querySelector("[data-queue-attention]");
   var syncing = false;
   var notice = "";
@@ -70,11 +71,9 @@
         item.append(name, why, " ", button("edit", e.key, "Fix in the form"), " ", button("discard", e.key, "Discard"));
         attentionList.append(item);
       });
-      if (attention.length) {
-        var head = document.createElement("li");
-        head.textContent = plural(attention.length, "lead needs", "leads need") + " your attention:";
-        attentionList.prepend(head);
-      }
+      attentionHead.textContent = attention.length
+        ? plural(attention.length, "lead needs", "leads need") + " your attention:" : "";
+      [statusLine, countLine, attentionHead].forEach(function (line) { line.hidden = !line.textContent; });
       panel.hidden = !pending.length && !attention.length && navigator.onLine && !notice;
     });
   }
