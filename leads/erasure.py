@@ -5,13 +5,12 @@
 
 1. It finds the lead's team through the BYPASSRLS role, logged in ``RlsBypass`` like every bypass,
    then scopes the transaction to that team: nothing of another team is read or written.
-2. It collects the person's values: names, emails, phone numbers (also as bare digits) and profile
-   URLs, from every row tied to the lead (the lead, its audit events, its enrichment rows and their
-   events, emails sent to it...), plus addresses the requester gives (``emails``).
-3. Rows tied to the lead (a foreign key to it, its audit events, outbox rows about it): personal
-   columns become the marker. A person-shaped row elsewhere (names beside an email or phone) that
-   holds one of the person's emails or phones is theirs too (a lead merged into this one): its
-   names become the marker.
+2. It collects the person's values: names, emails, phone numbers (whatever their separators) and
+   profile URLs, from every row tied to the lead or to a lead merged into it (the leads, their audit
+   events, enrichment rows, emails sent...), plus addresses the requester gives (``emails``).
+3. In those tied rows, personal columns, and personal keys of JSON documents (merge snapshots),
+   become the marker. A person-shaped row elsewhere (names beside an email or phone) holding one of
+   the person's emails or phones is theirs too (a duplicate): its names become the marker.
 4. Every text, JSON, text-array and binary column of every table of the team (found in the
    catalog, so a table added later is covered): the person's emails, phones, URLs and full name
    become the marker, and in a value that named them, their first and last names too.
@@ -45,7 +44,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connections, transaction
 
-from leads.models import Lead, PersonErasure
+from leads.models import Lead, LeadMerge, PersonErasure
 from primesync import audit
 from primesync.db_setup import TEAM_SETTING
 from primesync.errors import DomainError
@@ -153,11 +152,12 @@ def _erase(conn, *, lead_id: int, reason: str, by: User, emails: Iterable[str]) 
     changes: Counter[str] = Counter()
     with pgtrigger.ignore(*_append_only_uris(), databases=[OWNER]), conn.cursor() as cur:
         catalog = _team_columns(cur)
-        tied = _tied_rows(lead_id, catalog)
+        tied = _tied_rows(_person_lead_ids(cur, lead_id), catalog)
         values = _person_values(cur, tied, catalog, extra_emails=emails)
         if len(values):
             # identifiers before names alone: "ana.silva@x.com" must go whole, not become "erased.erased@x.com"
             _erase_tied_columns(cur, tied, catalog, changes)
+            _erase_tied_json_fields(cur, tied, catalog, changes)
             _erase_names_of_rows_with_identifiers(cur, team_id, catalog, values, changes)
             _erase_identifiers(cur, team_id, catalog, values, changes)
             _erase_tied_names(cur, tied, catalog, values, changes)
@@ -248,20 +248,39 @@ def _team_columns(cur) -> dict[str, list[Column]]:
     return catalog
 
 
-def _tied_rows(lead_id: int, catalog: dict[str, list[Column]]) -> list[TiedRows]:
-    """Rows about the lead: the lead, rows with a foreign key to it (audit events included), events about it."""
-    tied = [TiedRows(Lead._meta.db_table, "id = %s", (lead_id,))]
+def _person_lead_ids(cur, lead_id: int) -> list[int]:
+    """The lead and the leads merged into it (and into those): one person's records.
+
+    A merge that was undone split them again: two people.
+    """
+    cur.execute(
+        f"""
+        WITH RECURSIVE person(id) AS (
+            SELECT %s::bigint
+            UNION SELECT m.merged_lead_id FROM {LeadMerge._meta.db_table} m
+                  JOIN person p ON m.survivor_id = p.id WHERE m.undone_at IS NULL
+        ) SELECT id FROM person ORDER BY id
+        """,
+        [lead_id],
+    )
+    return [row[0] for row in cur.fetchall()]
+
+
+def _tied_rows(lead_ids: list[int], catalog: dict[str, list[Column]]) -> list[TiedRows]:
+    """Rows about the person's leads: the leads, rows with a foreign key to one (audit events included),
+    events about one."""
+    tied = [TiedRows(Lead._meta.db_table, "id = ANY(%s)", (lead_ids,))]
     for model in apps.get_models():
         table = model._meta.db_table
         if table not in catalog or model._meta.proxy:
             continue
         columns = [f.column for f in model._meta.concrete_fields if f.is_relation and f.related_model is Lead]
         if columns:
-            where = " OR ".join(f"{connections[OWNER].ops.quote_name(c)} = %s" for c in columns)
-            tied.append(TiedRows(table, f"({where})", (lead_id,) * len(columns)))
+            where = " OR ".join(f"{connections[OWNER].ops.quote_name(c)} = ANY(%s)" for c in columns)
+            tied.append(TiedRows(table, f"({where})", (lead_ids,) * len(columns)))
         names = {f.column for f in model._meta.concrete_fields}
         if {"entity_type", "entity_id"} <= names:  # the outbox and anything shaped like it
-            tied.append(TiedRows(table, "entity_type = 'lead' AND entity_id = %s", (lead_id,)))
+            tied.append(TiedRows(table, "entity_type = 'lead' AND entity_id = ANY(%s)", (lead_ids,)))
     return tied
 
 
@@ -305,6 +324,26 @@ def _erase_tied_columns(cur, tied: list[TiedRows], catalog, changes: Counter) ->
             [MARKER, MARKER] * len(columns) + list(rows.params) + [MARKER] * len(columns),
         )
         changes[rows.table] += cur.rowcount
+
+
+def _erase_tied_json_fields(cur, tied: list[TiedRows], catalog, changes: Counter) -> None:
+    """Personal keys of JSON documents in rows about the lead (merge snapshots: ``"fields": {"email": ...}``)
+    get the marker as a whole, like the columns they copy, so a snapshot and the audit event it is checked
+    against stay equal."""
+    keys = "|".join(PERSON_COLUMNS)
+    pattern = rf'("(?:{keys})"\s*:\s*)"(?:[^"\\]|\\.)+"'
+    for rows in tied:
+        for column in catalog[rows.table]:
+            if column.kind != "json":
+                continue
+            c = connections[OWNER].ops.quote_name(column.name)
+            new = f"regexp_replace({c}::text, %s, %s, 'g')"
+            cur.execute(
+                f"UPDATE {rows.table} SET {c} = ({new})::{column.sql_type} "
+                f"WHERE ({rows.where}) AND {c}::text ~ %s AND {new} <> {c}::text",
+                [pattern, rf'\1"{MARKER}"', *rows.params, pattern, pattern, rf'\1"{MARKER}"'],
+            )
+            changes[rows.table] += cur.rowcount
 
 
 def _erase_tied_names(cur, tied: list[TiedRows], catalog, values: PersonValues, changes: Counter) -> None:

@@ -14,6 +14,7 @@ from django.db import DatabaseError, connections, transaction
 from dashboards.models import Notification
 from deals.models import Deal
 from enrichment.models import EnrichmentCall, EnrichmentObservation, LeadEnrichment
+from leads.merge import lead_merge, merge_undo
 from leads.models import (
     Activity,
     Enrollment,
@@ -267,3 +268,25 @@ def test_platform_admins_read_the_erasures_in_django_admin_and_cannot_change_the
     for query in (str(world["lead"].pk), "not-a-number"):
         assert client.get("/admin/leads/personerasure/", {"q": query}).status_code == 200
     assert client.get("/admin/leads/personerasure/add/").status_code == 403
+
+
+def test_a_merged_lead_is_erased_with_its_survivor_and_the_merge_can_still_be_undone(committed):
+    """The merge record and the audit trail are erased alike: undo cross-checks them and still restores."""
+    acme = make_team("acme")
+    admin = UserFactory(email="platform@primesync.test", is_superuser=True)
+    survivor = LeadFactory(team=acme.team, first_name=FIRST, last_name=LAST, email=EMAIL, phone=PHONE)
+    merged = LeadFactory(team=acme.team, first_name=FIRST, last_name="Quax-Worth Jr", email=OLD_EMAIL, phone="",
+                         title="CTO")
+    with tenancy.use_team(acme.team):
+        ActivityFactory(team=acme.team, lead=merged, subject=f"Met {FIRST}")
+        record = lead_merge(survivor=survivor, merged=merged, by=acme.manager)
+    call_command("erase_person", lead=survivor.pk, reason="DSR-7", by=admin.email, stdout=io.StringIO())
+    for value in (*ORIGINALS, "Quax-Worth Jr"):
+        assert occurrences(value, except_team=0) == [], value
+
+    with tenancy.use_team(acme.team):
+        undone = merge_undo(merge=LeadMerge.objects.get(pk=record.pk), by=acme.manager)
+        restored = Lead.objects.get(pk=merged.pk)
+        assert undone.moved_back == 1 and Activity.objects.get(lead=restored).subject == "Met erased"
+    assert (restored.first_name, restored.last_name, restored.email, restored.title) == ("erased", "erased", "erased",
+                                                                                         "CTO")
