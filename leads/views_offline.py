@@ -7,7 +7,6 @@ what is entered offline and replays it, with each entry's idempotency key, when 
 from __future__ import annotations
 
 import json
-from functools import cache
 
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
@@ -19,7 +18,6 @@ WORKER_SOURCE = "js/lead_form_sw.js"
 QUEUE_SOURCE = "js/lead_queue.js"
 
 
-@cache
 def _worker_source() -> bytes:
     """The worker's code, told where the queue module it shares with the page is served from."""
     with open(finders.find(WORKER_SOURCE), "rb") as f:

@@ -18,6 +18,7 @@ def test_it_serves_the_worker_under_leads_so_it_may_control_the_form(client, db)
     assert response["Content-Type"].startswith("text/javascript")
     assert response["Cache-Control"] == "no-cache"
     assert b'var CACHE = "lead-form-shell-' in response.content
+    assert response.content.startswith(b'var QUEUE_SCRIPT = "/static/js/lead_queue.js";\n')  # what it imports
 
 
 def test_the_session_check_requires_login(client, db):
