@@ -33,6 +33,7 @@ from django.utils import timezone
 from rapidfuzz import fuzz, process
 
 from leads.models import DuplicateCandidate, DuplicateStatus, Lead, keys
+from leads.models.erasure import ERASED_LEAD
 from primesync import bulk, keyset
 from primesync.keyset import Ordering
 from primesync.models import Team
@@ -146,8 +147,8 @@ def _corporate_domain(host: str) -> str:
 
 
 def _keyed_rows(queryset, *, limit: int | None = None) -> list[Keyed]:
-    """Rows of a Lead queryset with their keys, computed by the database."""
-    rows = queryset.values(*ROW_FIELDS, company_domain=Lower("company__domain"),
+    """Rows of a Lead queryset with their keys, computed by the database (erased leads are nobody: left out)."""
+    rows = queryset.exclude(ERASED_LEAD).values(*ROW_FIELDS, company_domain=Lower("company__domain"),
                            **{name: F(column) for name, (column, _) in KEYS.items()})
     rows = rows[:limit] if limit else rows.iterator(chunk_size=5000)
     return [Keyed(**{**row, "company_domain": row["company_domain"] or ""}) for row in rows]

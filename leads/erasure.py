@@ -9,8 +9,9 @@
    profile URLs, from every row tied to the lead or to a lead merged into it (the leads, their audit
    events, enrichment rows, emails sent...), plus addresses the requester gives (``emails``).
 3. In those tied rows, personal columns, and personal keys of JSON documents (merge snapshots),
-   become the marker. A person-shaped row elsewhere (names beside an email or phone) holding one of
-   the person's emails or phones is theirs too (a duplicate): its names become the marker.
+   become the marker (``erased``; ``erased@erased.invalid`` for emails, so the lead stays a valid row
+   its services can edit). A person-shaped row elsewhere (names beside an email) with one of the
+   person's addresses is theirs too (a duplicate lead): its personal columns become markers as well.
 4. Every text, JSON, text-array and binary column of every table of the team (found in the
    catalog, so a table added later is covered): the person's emails, phones, URLs and full name
    become the marker, and in a value that named them, their first and last names too.
@@ -45,13 +46,15 @@ from django.conf import settings
 from django.db import connections, transaction
 
 from leads.models import Lead, LeadMerge, PersonErasure
+from leads.models.erasure import EMAIL_MARKER, MARKER
 from primesync import audit
 from primesync.db_setup import TEAM_SETTING
 from primesync.errors import DomainError
 from primesync.models import RlsBypass, User
 
 OWNER = "owner"
-MARKER = "erased"
+MARKERS = (MARKER, EMAIL_MARKER)
+EMAIL_COLUMNS = ("email", "to_email", "email_did_you_mean")
 NAME_COLUMNS = ("first_name", "last_name")
 # Columns that hold one of the person's own values when their row is tied to the lead.
 PERSON_COLUMNS = (*NAME_COLUMNS, "email", "phone", "to_email", "linkedin_url", "phone_e164", "email_did_you_mean")
@@ -70,12 +73,15 @@ TEXT_ARRAY_TYPES = {"_text", "_varchar"}
 class PersonValues:
     names: set[str] = field(default_factory=set)  # first and last names: whole words
     identifiers: set[str] = field(default_factory=set)  # emails, URLs, full names: anywhere
+    emails: set[str] = field(default_factory=set)  # lower case: a row with one of them is the person's
     phones: set[str] = field(default_factory=set)  # digits only: found whatever the separators
 
     def add(self, column: str, value: str | None) -> None:
         value = (value or "").strip()
-        if not value or value.lower() == MARKER:
+        if not value or value.lower() in MARKERS:
             return
+        if column in EMAIL_COLUMNS:
+            self.emails.add(value.lower())
         if column in NAME_COLUMNS:
             if len(value) >= 2:
                 self.names.add(value)
@@ -90,7 +96,7 @@ class PersonValues:
 
     def add_full_name(self, first: str | None, last: str | None) -> None:
         first, last = (first or "").strip(), (last or "").strip()
-        if first and last and MARKER not in (first.lower(), last.lower()):
+        if first and last and not {first.lower(), last.lower()} & set(MARKERS):
             self.identifiers.add(f"{first} {last}")
 
     def __len__(self) -> int:
@@ -158,7 +164,7 @@ def _erase(conn, *, lead_id: int, reason: str, by: User, emails: Iterable[str]) 
             # identifiers before names alone: "ana.silva@x.com" must go whole, not become "erased.erased@x.com"
             _erase_tied_columns(cur, tied, catalog, changes)
             _erase_tied_json_fields(cur, tied, catalog, changes)
-            _erase_names_of_rows_with_identifiers(cur, team_id, catalog, values, changes)
+            _erase_rows_with_the_persons_email(cur, team_id, catalog, values, changes)
             _erase_identifiers(cur, team_id, catalog, values, changes)
             _erase_tied_names(cur, tied, catalog, values, changes)
     return PersonErasure.objects.using(OWNER).create(
@@ -311,39 +317,50 @@ def _person_values(cur, tied: list[TiedRows], catalog, *, extra_emails: Iterable
 # --- erasing -----------------------------------------------------------------------------------
 
 
+def _marker_for(column: str) -> str:
+    return EMAIL_MARKER if column in EMAIL_COLUMNS else MARKER
+
+
+def _set_person_columns(cur, table: str, columns: list[str], where: str, params) -> int:
+    """Each non-empty, not yet erased column of ``columns`` becomes its marker, in the rows ``where`` selects."""
+    assignments = ", ".join(f"{c} = CASE WHEN coalesce({c}, '') IN ('', %s) THEN {c} ELSE %s END" for c in columns)
+    changed = " OR ".join(f"coalesce({c}, '') NOT IN ('', %s)" for c in columns)
+    markers = [_marker_for(c) for c in columns]
+    cur.execute(
+        f"UPDATE {table} SET {assignments} WHERE ({where}) AND ({changed})",
+        [value for m in markers for value in (m, m)] + list(params) + markers,
+    )
+    return cur.rowcount
+
+
 def _erase_tied_columns(cur, tied: list[TiedRows], catalog, changes: Counter) -> None:
     """The person's own columns in rows about the lead; the lead first, so its audit event has the marker."""
     for rows in tied:
         columns = [c.name for c in catalog[rows.table] if c.name in PERSON_COLUMNS and c.kind == "text"]
-        if not columns:
-            continue
-        assignments = ", ".join(f"{c} = CASE WHEN coalesce({c}, '') IN ('', %s) THEN {c} ELSE %s END" for c in columns)
-        changed = " OR ".join(f"coalesce({c}, '') NOT IN ('', %s)" for c in columns)
-        cur.execute(
-            f"UPDATE {rows.table} SET {assignments} WHERE {rows.where} AND ({changed})",
-            [MARKER, MARKER] * len(columns) + list(rows.params) + [MARKER] * len(columns),
-        )
-        changes[rows.table] += cur.rowcount
+        if columns:
+            changes[rows.table] += _set_person_columns(cur, rows.table, columns, rows.where, rows.params)
 
 
 def _erase_tied_json_fields(cur, tied: list[TiedRows], catalog, changes: Counter) -> None:
     """Personal keys of JSON documents in rows about the lead (merge snapshots: ``"fields": {"email": ...}``)
     get the marker as a whole, like the columns they copy, so a snapshot and the audit event it is checked
     against stay equal."""
-    keys = "|".join(PERSON_COLUMNS)
-    pattern = rf'("(?:{keys})"\s*:\s*)"(?:[^"\\]|\\.)+"'
-    for rows in tied:
-        for column in catalog[rows.table]:
-            if column.kind != "json":
-                continue
-            c = connections[OWNER].ops.quote_name(column.name)
-            new = f"regexp_replace({c}::text, %s, %s, 'g')"
-            cur.execute(
-                f"UPDATE {rows.table} SET {c} = ({new})::{column.sql_type} "
-                f"WHERE ({rows.where}) AND {c}::text ~ %s AND {new} <> {c}::text",
-                [pattern, rf'\1"{MARKER}"', *rows.params, pattern, pattern, rf'\1"{MARKER}"'],
-            )
-            changes[rows.table] += cur.rowcount
+    other_keys = [c for c in PERSON_COLUMNS if c not in EMAIL_COLUMNS]
+    for keys, marker in ((EMAIL_COLUMNS, EMAIL_MARKER), (other_keys, MARKER)):
+        pattern = rf'("(?:{"|".join(keys)})"\s*:\s*)"(?:[^"\\]|\\.)+"'
+        replacement = rf'\1"{marker}"'
+        for rows in tied:
+            for column in catalog[rows.table]:
+                if column.kind != "json":
+                    continue
+                c = connections[OWNER].ops.quote_name(column.name)
+                new = f"regexp_replace({c}::text, %s, %s, 'g')"
+                cur.execute(
+                    f"UPDATE {rows.table} SET {c} = ({new})::{column.sql_type} "
+                    f"WHERE ({rows.where}) AND {c}::text ~ %s AND {new} <> {c}::text",
+                    [pattern, replacement, *rows.params, pattern, pattern, replacement],
+                )
+                changes[rows.table] += cur.rowcount
 
 
 def _erase_tied_names(cur, tied: list[TiedRows], catalog, values: PersonValues, changes: Counter) -> None:
@@ -356,26 +373,23 @@ def _erase_tied_names(cur, tied: list[TiedRows], catalog, values: PersonValues, 
             changes[rows.table] += _replace(cur, column, pattern, None, where=f"({rows.where})", params=rows.params)
 
 
-def _erase_names_of_rows_with_identifiers(cur, team_id: int, catalog, values: PersonValues, changes: Counter) -> None:
-    """A person-shaped row (names beside an email or phone) holding one of the person's identifiers is theirs:
-    a lead merged into this one, a duplicate, their audit events. Its name columns are erased too."""
-    pattern = values.identifier_pattern("text")
-    if pattern is None:
+def _erase_rows_with_the_persons_email(cur, team_id: int, catalog, values: PersonValues, changes: Counter) -> None:
+    """A person-shaped row elsewhere (names beside an email) with one of the person's addresses is theirs: a
+    duplicate lead, its audit events. All its personal columns are erased. A shared phone number (an office
+    line) does not make two people one, so only emails count here."""
+    if not values.emails:
         return
     for table, columns in catalog.items():
         names = {c.name for c in columns if c.kind == "text"}
-        name_columns = [c for c in NAME_COLUMNS if c in names]
-        id_columns = [c for c in PERSON_COLUMNS if c in names and c not in NAME_COLUMNS]
-        if not name_columns or not id_columns:
+        email_columns = [c for c in EMAIL_COLUMNS if c in names]
+        if not email_columns or not any(c in names for c in NAME_COLUMNS):
             continue
-        assignments = ", ".join(f"{c} = CASE WHEN coalesce({c}, '') = '' THEN {c} ELSE %s END" for c in name_columns)
-        matches = " OR ".join(f"{c} ~* %s" for c in id_columns)
-        named = " OR ".join(f"coalesce({c}, '') NOT IN ('', %s)" for c in name_columns)
-        cur.execute(
-            f"UPDATE {table} SET {assignments} WHERE team_id = %s AND ({matches}) AND ({named})",
-            [MARKER] * len(name_columns) + [team_id] + [pattern] * len(id_columns) + [MARKER] * len(name_columns),
+        matches = " OR ".join(f"lower({c}) = ANY(%s)" for c in email_columns)
+        person_columns = [c for c in PERSON_COLUMNS if c in names]
+        changes[table] += _set_person_columns(
+            cur, table, person_columns, f"team_id = %s AND ({matches})",
+            [team_id, *[sorted(values.emails)] * len(email_columns)],
         )
-        changes[table] += cur.rowcount
 
 
 def _erase_identifiers(cur, team_id: int, catalog, values: PersonValues, changes: Counter) -> None:

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from primesync import audit
 from primesync.models import TenantModel
+
+# What an erased value becomes. An email column gets an address that is valid (the lead stays editable: its
+# services validate the whole row) and can never be delivered (.invalid, RFC 2606).
+MARKER = "erased"
+EMAIL_MARKER = "erased@erased.invalid"
+# Erased leads all look alike (same marker email, same marker names): never take them for duplicates.
+ERASED_LEAD = Q(email=EMAIL_MARKER) | Q(first_name=MARKER) | Q(last_name=MARKER) | Q(phone=MARKER)
 
 
 class PersonErasure(TenantModel):

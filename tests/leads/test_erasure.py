@@ -14,6 +14,7 @@ from django.db import DatabaseError, connections, transaction
 from dashboards.models import Notification
 from deals.models import Deal
 from enrichment.models import EnrichmentCall, EnrichmentObservation, LeadEnrichment
+from leads import duplicates
 from leads.merge import lead_merge, merge_undo
 from leads.models import (
     Activity,
@@ -30,6 +31,8 @@ from leads.models import (
     Sequence,
     SequenceStep,
 )
+from leads.models.erasure import EMAIL_MARKER
+from leads.services import lead_update
 from primesync import tenancy
 from primesync.history import history_for
 from primesync.models import IdempotencyKey, RlsBypass
@@ -149,8 +152,23 @@ def test_no_row_of_any_table_keeps_the_persons_data(world):
     after = {value: occurrences(value, except_team=globex.team.pk) for value in ORIGINALS}
     assert after == {value: [] for value in ORIGINALS}
     lead = in_team(acme, lambda: Lead.objects.get(pk=world["lead"].pk))
-    assert (lead.first_name, lead.last_name, lead.email, lead.phone) == ("erased",) * 4
-    assert (lead.key_email, lead.title, lead.company_name) == ("erased", "VP Sales", "Prospect Inc")
+    assert (lead.first_name, lead.last_name, lead.email, lead.phone) == ("erased", "erased", EMAIL_MARKER, "erased")
+    assert (lead.key_email, lead.title, lead.company_name) == (EMAIL_MARKER, "VP Sales", "Prospect Inc")
+
+
+def test_the_erased_lead_stays_editable_and_is_nobodys_duplicate(world):
+    acme = world["acme"]
+    erase(world)
+    second = LeadFactory(team=acme.team, first_name="Oswin", last_name="Pellegrew", email="op@prospect.example",
+                         company_name="Prospect Inc")
+    call_command("erase_person", lead=second.pk, reason="DSR-43", by=world["admin"].email, stdout=io.StringIO())
+    with tenancy.use_team(acme.team):
+        lead = Lead.objects.get(pk=world["lead"].pk)
+        lead_update(lead=lead, by=acme.manager, status="qualified")  # validates the whole row
+        assert Lead.objects.get(pk=lead.pk).status == "qualified"
+        # two erased leads share every marker, at the same company: still not one person
+        assert Lead.objects.filter(key_email=EMAIL_MARKER, key_company=lead.key_company).count() == 2
+        assert duplicates.scan(team_id=acme.team.pk, lead_ids=[lead.pk, second.pk]).pairs == 0
 
 
 def test_the_lead_keeps_its_deals_activities_and_history(world):
@@ -166,7 +184,7 @@ def test_the_lead_keeps_its_deals_activities_and_history(world):
         assert activity.subject == "Call with erased" and activity.body == "erased wants the deck at erased, or call erased (erased after 5)."
         events = list(LeadEvent.objects.filter(pgh_obj_id=lead.pk).order_by("pgh_id"))
         assert len(events) == events_before + 1  # every event kept, one more: the erasure itself
-        assert {(e.email, e.first_name, e.phone) for e in events} == {("erased", "erased", "erased")}
+        assert {(e.email, e.first_name, e.phone) for e in events} == {(EMAIL_MARKER, "erased", "erased")}
         assert events[-1].pgh_context["source"] == "command" and events[-1].pgh_context["user"] == world["admin"].pk
         changes = [(row["field"], row["from"], row["to"]) for row in history_for(Lead.objects.get(pk=lead.pk))]
         assert ("status", "new", "working") in changes
@@ -288,5 +306,5 @@ def test_a_merged_lead_is_erased_with_its_survivor_and_the_merge_can_still_be_un
         undone = merge_undo(merge=LeadMerge.objects.get(pk=record.pk), by=acme.manager)
         restored = Lead.objects.get(pk=merged.pk)
         assert undone.moved_back == 1 and Activity.objects.get(lead=restored).subject == "Met erased"
-    assert (restored.first_name, restored.last_name, restored.email, restored.title) == ("erased", "erased", "erased",
-                                                                                         "CTO")
+    assert (restored.first_name, restored.last_name, restored.email, restored.title) == ("erased", "erased",
+                                                                                         EMAIL_MARKER, "CTO")
