@@ -165,6 +165,10 @@ def handlers_for(event_type: str) -> list[Handler]:
     return [h for h in _handlers.values() if event_type in h.event_types]
 
 
+def registered_handlers() -> list[Handler]:
+    return list(_handlers.values())
+
+
 def get_handler(name: str) -> Handler | None:
     return _handlers.get(name)
 

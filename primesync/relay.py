@@ -17,15 +17,16 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import psycopg
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.utils import timezone
 from psycopg import sql
 
-from primesync import broadcast, events, tenancy
+from primesync import broadcast, events, redelivery, tenancy
 from primesync.events import NOTIFY_CHANNEL, OUTBOX_TABLE
 
 log = logging.getLogger("primesync.relay")
@@ -55,6 +56,7 @@ class Event:
 @dataclass
 class RelayStats:
     delivered: int = 0
+    redelivered: int = 0
     failed_batches: int = 0
     last_error: str = ""
     lag_seconds: float = 0.0
@@ -81,13 +83,16 @@ def _render_live(event: Event) -> list[tuple[str, dict]]:
 
 
 def _enqueue_handlers(event: Event) -> int:
+    return _enqueue_runs([(event.id, event.team_id, h.name) for h in events.handlers_for(event.type)])
+
+
+def _enqueue_runs(runs) -> int:
+    """Hand (event id, team id, handler name) runs to the broker; raises at once if it is unreachable."""
     from primesync.tasks import run_handler
 
-    queued = 0
-    for h in events.handlers_for(event.type):
-        run_handler.apply_async(args=[event.id, event.team_id, h.name], retry=False)
-        queued += 1
-    return queued
+    for event_id, team_id, handler_name in runs:
+        run_handler.apply_async(args=[event_id, team_id, handler_name], retry=False)
+    return len(runs)
 
 
 class Relay:
@@ -101,6 +106,11 @@ class Relay:
         self._backoff = 0.0
         self._render = sync_to_async(_render_live, thread_sensitive=True)
         self._enqueue = sync_to_async(_enqueue_handlers, thread_sensitive=False)
+        self._requeue = sync_to_async(_enqueue_runs, thread_sensitive=False)
+        self.broker_epoch = redelivery.BrokerEpoch(settings.CELERY_BROKER_URL,
+                                                   f"{settings.REDIS_KEY_PREFIX}:relay:broker-epoch")
+        self._redeliver_before: datetime | None = None
+        self._next_redelivery = time.monotonic() + settings.OUTBOX_REDELIVER_AFTER / 3
 
     async def deliver(self, event: Event) -> None:
         """Live pages first (latency matters there), then the workflows."""
@@ -177,6 +187,7 @@ class Relay:
             await listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
             log.info("%s: listening on %s", self.name, NOTIFY_CHANNEL)
             while not stop.is_set():
+                await self._check_broker()
                 try:
                     await self.drain(worker)
                     self._backoff = 0.0
@@ -187,7 +198,42 @@ class Relay:
                     await self._record_failure(worker)
                     await self._pause(stop)
                     continue
+                await self._redeliver_lost(worker)
                 await self._wait_for_notify(listener, stop)
+
+    async def _check_broker(self) -> None:
+        """Before each pass: if the broker lost its data since the last look, every handler run handed to
+        it until now must be queued again (see primesync.redelivery)."""
+        try:
+            lost = await self.broker_epoch.lost_since_last_look()
+        except Exception:  # noqa: BLE001 - Redis down: the delivery below fails and says so
+            return
+        if lost:
+            log.warning("%s: the broker lost its data; queueing again the handler runs it held", self.name)
+            self._redeliver_before = timezone.now()
+
+    async def _redeliver_lost(self, conn: psycopg.AsyncConnection) -> None:
+        """Queue again the handler runs the broker lost: all of them after a detected loss, and every
+        OUTBOX_REDELIVER_AFTER/3 seconds those owed longer than OUTBOX_REDELIVER_AFTER (a safety net)."""
+        after = settings.OUTBOX_REDELIVER_AFTER
+        before = self._redeliver_before
+        if before is None and time.monotonic() >= self._next_redelivery:
+            self._next_redelivery = time.monotonic() + max(after / 3, 1.0)
+            before = timezone.now() - timedelta(seconds=after)
+        if before is None:
+            return
+        try:
+            requeued = await redelivery.redeliver(conn, delivered_before=before, enqueue=self._requeue)
+        except (psycopg.OperationalError, OSError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the broker is down again: the next pass tries again
+            log.warning("%s: handler runs not queued again yet (%s)", self.name, exc)
+            return
+        if requeued < redelivery.BATCH:
+            self._redeliver_before = None  # all caught up
+        if requeued:
+            self.stats.redelivered += requeued
+            log.warning("%s: queued %s handler runs again that the broker had lost", self.name, requeued)
 
     async def _wait_for_notify(self, listener: psycopg.AsyncConnection, stop: asyncio.Event) -> None:
         gen = listener.notifies(timeout=self.sweep_interval, stop_after=1)

@@ -185,8 +185,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600, "global_keyprefix": f"{REDIS_KEY_PREFIX}:"}
+# A task the worker took but did not acknowledge (acks_late: only idempotent tasks) goes back to the queue
+# when its pool process dies (reject_on_worker_lost), or, when the whole worker dies (kill -9, a lost
+# machine), once it has been unacknowledged for visibility_timeout seconds. That must exceed the longest
+# run plus countdown of such a task (task time limit 300 s, retry countdowns up to 300 s): a shorter one
+# runs tasks still in hand a second time. Kombu only looks for such tasks every interval x throttle
+# seconds (10 x 10 by default): once every 10 s instead, so a dead worker's tasks come back soon after
+# their timeout, not up to 100 s later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600),
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": 1,
+    "global_keyprefix": f"{REDIS_KEY_PREFIX}:",
+}
 CELERY_TIMEZONE = "UTC"
+# The relay queues again the handler runs a broker lost: at once when it sees the broker's Redis lost its
+# data, and, as a safety net, runs still neither done nor given up this many seconds after their event was
+# handed to the broker (long enough that a busy queue is not doubled). See primesync/redelivery.py.
+OUTBOX_REDELIVER_AFTER = env_int("OUTBOX_REDELIVER_AFTER", 900)
 
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "primesync.User"

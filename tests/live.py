@@ -30,6 +30,20 @@ def wait_for(url: str, *, timeout: float, process: subprocess.Popen | None = Non
     raise TimeoutError(f"{url} did not answer within {timeout}s")
 
 
+def log_in(base: str, email: str, password: str) -> requests.Session:
+    """A requests session logged in through the login form of a live server."""
+    session = requests.Session()
+    session.get(f"{base}/accounts/login/", timeout=10)
+    response = session.post(
+        f"{base}/accounts/login/",
+        data={"username": email, "password": password, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        headers={"Referer": f"{base}/accounts/login/"},
+        timeout=10,
+    )
+    response.raise_for_status()
+    return session
+
+
 def child_process_env(**extra: str) -> dict[str, str]:
     """The environment of this test run, pointed at the test database."""
     env = os.environ.copy()
@@ -44,7 +58,8 @@ def child_process_env(**extra: str) -> dict[str, str]:
 class AsgiServer:
     """uvicorn serving primesync.asgi on a free port, as `make run` does."""
 
-    def __init__(self) -> None:
+    def __init__(self, **env: str) -> None:
+        self.env = env  # extra environment, e.g. REDIS_URL of a fault test's own Redis
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"primesync-live-{self.port}.log"
@@ -55,7 +70,7 @@ class AsgiServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "primesync.asgi:application", "--host", "127.0.0.1",
              "--port", str(self.port), "--lifespan", "off", "--no-access-log"],
-            cwd=BASE_DIR, env=child_process_env(), stdout=log, stderr=subprocess.STDOUT,
+            cwd=BASE_DIR, env=child_process_env(**self.env), stdout=log, stderr=subprocess.STDOUT,
         )
         wait_for(f"{self.url}/healthz", timeout=30, process=self.process)
         return self

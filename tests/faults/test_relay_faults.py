@@ -2,8 +2,6 @@
 
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import psutil
@@ -16,37 +14,15 @@ from primesync.models import OutboxEvent, ProcessedEvent
 from tests.conftest import make_team
 from tests.factories import LeadFactory
 from tests.faults.fault_handlers import SLOW_EVENT
-from tests.live import BASE_DIR, child_process_env
+from tests.faults.processes import start_relay, start_worker, stop
 from tests.workers import RelayThread, wait_until
 
 pytestmark = pytest.mark.slow
 
 
-def start_relay() -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "manage.py", "relay", "--sweep-interval", "0.3", "--batch-size", "25"],
-                            cwd=BASE_DIR, env=child_process_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def start_worker(*extra) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "primesync", "worker", "--loglevel", "WARNING", "--concurrency", "1",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", *extra],
-        cwd=BASE_DIR, env=child_process_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-
-
 def undelivered() -> int:
     with tenancy.bypass(reason="fault test: count undelivered"):
         return OutboxEvent.objects.filter(delivered_at__isnull=True).count()
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def test_a_relay_killed_mid_stream_loses_nothing_and_no_handler_runs_twice(committed):

@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from primesync import embedded
-from tests.live import BASE_DIR, free_port, wait_for
+from tests.live import BASE_DIR, free_port, log_in, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -32,19 +32,6 @@ def session_processes(sid: int) -> list[psutil.Process]:
         except (ProcessLookupError, PermissionError, psutil.Error):
             continue
     return found
-
-
-def log_in(base: str, email: str, password: str) -> requests.Session:
-    session = requests.Session()
-    session.get(f"{base}/accounts/login/", timeout=10)
-    response = session.post(
-        f"{base}/accounts/login/",
-        data={"username": email, "password": password, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
-        headers={"Referer": f"{base}/accounts/login/"},
-        timeout=10,
-    )
-    response.raise_for_status()
-    return session
 
 
 def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):

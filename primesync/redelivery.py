@@ -1,0 +1,105 @@
+"""Handler runs the broker lost: found in the database and queued again by the relay.
+
+The relay marks an event delivered once its handler tasks are in the broker. If the broker then loses
+them (Redis restarted without persistence, a flushed queue, a failover to an empty replica), nothing
+else would ever run them, and the event's workflow silently never happens. So the relay queues again
+the runs of delivered events that have neither a ``ProcessedEvent`` nor a ``HandlerFailure`` row:
+
+- at once for everything delivered before it noticed that the broker lost its data (:class:`BrokerEpoch`:
+  a marker key in the broker's Redis that vanishes with the data);
+- and, as a safety net for losses no marker shows, runs still owed ``OUTBOX_REDELIVER_AFTER`` seconds
+  after delivery. Not sooner: under a long queue every waiting run would be queued again, doubling it.
+
+A run that was only slow is then queued twice; the ``ProcessedEvent`` claim makes the second run a
+no-op. A redelivered event gets a new ``delivered_at``, so the next pass does not pick it again. Only
+the newest ``SCAN_WINDOW`` events are looked at (a range of the primary key: no scan of the whole outbox).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import NamedTuple
+
+import psycopg
+import redis.asyncio as aioredis
+from django.conf import settings
+from psycopg import sql
+
+from primesync import events
+from primesync.events import OUTBOX_TABLE
+
+SCAN_WINDOW = 200_000  # newest outbox rows considered
+BATCH = 500  # (event, handler) runs queued again per pass at most
+
+
+class OwedRun(NamedTuple):
+    event_id: int
+    team_id: int
+    handler: str
+
+
+def handler_pairs() -> list[tuple[str, str]]:
+    """(event type, handler name) for every registered handler: what each event type owes."""
+    return sorted((event_type, h.name) for h in events.registered_handlers() for event_type in h.event_types)
+
+
+def owed_runs_query(pairs: list[tuple[str, str]]) -> sql.Composed:
+    """Delivered events, older than the grace period, with a handler run neither done nor given up.
+
+    Parameters: ``delivered_before`` (a time), ``limit``. Locks the events it returns (SKIP LOCKED: several relays).
+    """
+    handlers = sql.SQL(", ").join(sql.SQL("({}, {})").format(sql.Literal(t), sql.Literal(h)) for t, h in pairs)
+    return sql.SQL(
+        "SELECT o.id, o.team_id, h.handler FROM {outbox} o "
+        "JOIN (VALUES {handlers}) AS h(type, handler) ON h.type = o.type "
+        "WHERE o.id > (SELECT COALESCE(max(id), 0) FROM {outbox}) - {window} "
+        "AND o.delivered_at < %(delivered_before)s "
+        "AND NOT EXISTS (SELECT 1 FROM primesync_processedevent p WHERE p.event_id = o.id AND p.handler = h.handler) "
+        "AND NOT EXISTS (SELECT 1 FROM primesync_handlerfailure f WHERE f.event_id = o.id AND f.handler = h.handler) "
+        "ORDER BY o.id LIMIT %(limit)s FOR UPDATE OF o SKIP LOCKED"
+    ).format(outbox=sql.Identifier(OUTBOX_TABLE), handlers=handlers, window=sql.Literal(SCAN_WINDOW))
+
+
+async def redeliver(conn: psycopg.AsyncConnection, *, delivered_before: datetime, enqueue) -> int:
+    """Queue again (one batch of) the runs owed by events delivered before ``delivered_before``;
+    ``enqueue(runs)`` hands them to the broker.
+
+    If ``enqueue`` raises (the broker is still down) the transaction rolls back: nothing is marked, and
+    the next pass tries again.
+    """
+    pairs = handler_pairs()
+    if not pairs:
+        return 0
+    async with conn.transaction():
+        await conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(settings.DB_BYPASS_ROLE)))
+        cur = await conn.execute(owed_runs_query(pairs), {"delivered_before": delivered_before, "limit": BATCH})
+        runs = [OwedRun(*row) for row in await cur.fetchall()]
+        if not runs:
+            return 0
+        await enqueue(runs)
+        await conn.execute(
+            f"UPDATE {OUTBOX_TABLE} SET delivered_at = now(), attempts = attempts + 1 WHERE id = ANY(%s)",
+            [sorted({run.event_id for run in runs})],
+        )
+    return len(runs)
+
+
+class BrokerEpoch:
+    """Notices that the broker's Redis lost its data: a marker key we set there has vanished (or was set
+    again by another relay after the loss). Redis errors propagate: while it is down nothing is decided."""
+
+    def __init__(self, url: str, key: str) -> None:
+        self._redis = aioredis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
+        self._key = key
+        self._seen: bytes | None = None
+
+    async def lost_since_last_look(self) -> bool:
+        await self._redis.set(self._key, uuid.uuid4().hex, nx=True)  # no TTL: it leaves only with the data
+        current = await self._redis.get(self._key)
+        lost = self._seen is not None and current != self._seen
+        self._seen = current
+        return lost
+
+    async def close(self) -> None:
+        await self._redis.aclose()
