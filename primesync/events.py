@@ -140,22 +140,29 @@ class Handler:
     name: str
     event_types: frozenset[str]
     fn: Callable
+    # ``wanted(team_id, event_type)``: asked by the relay before it queues a run; False: no run at all
+    wanted: Callable[[int, str], bool] | None = None
+
+    def wants(self, event) -> bool:
+        return self.wanted is None or self.wanted(event.team_id, event.type)
 
 
 _handlers: dict[str, Handler] = {}
 _live_renderers: list[tuple[frozenset[str], Callable]] = []
 
 
-def handler(*event_types: str, name: str | None = None):
+def handler(*event_types: str, name: str | None = None, wanted: Callable[[int, str], bool] | None = None):
     """Register ``fn(event)`` to run in a Celery worker for each event of these types.
 
     It runs inside the event's team scope and a transaction that also records it as processed,
-    so a redelivered event is skipped and a failed run is retried whole.
+    so a redelivered event is skipped and a failed run is retried whole. ``wanted`` spares the
+    broker and the workers a run that would do nothing (a team without webhooks, say); it is
+    asked by the relay, for each event, so it must be cheap.
     """
 
     def decorate(fn: Callable) -> Callable:
         key = name or f"{fn.__module__}.{fn.__name__}"
-        _handlers[key] = Handler(name=key, event_types=frozenset(event_types), fn=fn)
+        _handlers[key] = Handler(name=key, event_types=frozenset(event_types), fn=fn, wanted=wanted)
         return fn
 
     return decorate

@@ -31,6 +31,10 @@ from primesync.events import NOTIFY_CHANNEL, OUTBOX_TABLE
 
 log = logging.getLogger("primesync.relay")
 
+# Seconds between attempts while Redis or the database is down, at most: a failed attempt costs one short
+# transaction, and a Redis back from an outage should carry the waiting events within seconds.
+MAX_BACKOFF = 3.0
+
 COLUMNS = "id, team_id, type, entity_type, entity_id, payload, context, correlation_id, created_at"
 
 
@@ -83,7 +87,7 @@ def _render_live(event: Event) -> list[tuple[str, dict]]:
 
 
 def _enqueue_handlers(event: Event) -> int:
-    return _enqueue_runs([(event.id, event.team_id, h.name) for h in events.handlers_for(event.type)])
+    return _enqueue_runs([(event.id, event.team_id, h.name) for h in events.handlers_for(event.type) if h.wants(event)])
 
 
 def _enqueue_runs(runs) -> int:
@@ -241,7 +245,7 @@ class Relay:
             break
 
     async def _pause(self, stop: asyncio.Event) -> None:
-        self._backoff = min(max(self._backoff * 2, 0.5), 10.0)
+        self._backoff = min(max(self._backoff * 2, 0.5), MAX_BACKOFF)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=self._backoff)
 

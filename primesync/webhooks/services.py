@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from primesync import events
+from primesync import events, tenancy
 from primesync.errors import DomainError
 from primesync.webhooks import guard
 from primesync.webhooks.models import WebhookDelivery, WebhookEndpoint, new_secret
@@ -76,6 +76,12 @@ def event_body(event) -> dict:
         "id": event.pk, "type": event.type, "created_at": event.created_at.isoformat(), "team_id": event.team_id,
         "entity": {"type": event.entity_type, "id": event.entity_id}, "data": event.payload,
     }
+
+
+def team_subscribes(team_id: int, event_type: str) -> bool:
+    """Whether an active endpoint of the team subscribes to the event type (one indexed lookup)."""
+    with tenancy.use_team(team_id):
+        return WebhookEndpoint.objects.filter(team_id=team_id, active=True, event_types__contains=[event_type]).exists()
 
 
 def deliveries_create(*, event) -> list[int]:
