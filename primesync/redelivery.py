@@ -2,23 +2,22 @@
 
 The relay marks an event delivered once its handler tasks are in the broker. If the broker then loses
 them (Redis restarted without persistence, a flushed queue, a failover to an empty replica), nothing
-else would ever run them, and the event's workflow silently never happens. So the relay queues again
-the runs of delivered events that have neither a ``ProcessedEvent`` nor a ``HandlerFailure`` row:
+else would ever run them, and the event's workflow silently never happens. So the relay keeps a marker
+key in the broker's Redis (:class:`BrokerEpoch`); when the marker has vanished, the data went with it,
+and the relay queues again the runs of events delivered before that moment (within ``LOOKBACK``) that
+have neither a ``ProcessedEvent`` nor a ``HandlerFailure`` row and that their handler wants.
 
-- at once for everything delivered before it noticed that the broker lost its data (:class:`BrokerEpoch`:
-  a marker key in the broker's Redis that vanishes with the data);
-- and, as a safety net for losses no marker shows, runs still owed ``OUTBOX_REDELIVER_AFTER`` seconds
-  after delivery. Not sooner: under a long queue every waiting run would be queued again, doubling it.
-
-A run that was only slow is then queued twice; the ``ProcessedEvent`` claim makes the second run a
-no-op. A redelivered event gets a new ``delivered_at``, so the next pass does not pick it again. Only
-the newest ``SCAN_WINDOW`` events are looked at (a range of the primary key: no scan of the whole outbox).
+A run that was only slow, not lost, is then queued twice; the ``ProcessedEvent`` claim makes the second
+run a no-op. A looked-at event gets a new ``delivered_at``, so the sweep moves on and never picks it
+again. Only the newest ``SCAN_WINDOW`` events are looked at (a range of the primary key: no scan of the
+whole outbox). A loss that leaves the marker in place (a failover to a replica that had it but not the
+latest tasks) is not noticed; run Redis with persistence where that matters.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 import psycopg
@@ -30,12 +29,14 @@ from primesync import events
 from primesync.events import OUTBOX_TABLE
 
 SCAN_WINDOW = 200_000  # newest outbox rows considered
-BATCH = 500  # (event, handler) runs queued again per pass at most
+BATCH = 500  # (event, handler) runs looked at per pass at most
+LOOKBACK = timedelta(hours=6)  # a broker holds what it was given since its backlog began, not more
 
 
 class OwedRun(NamedTuple):
     event_id: int
     team_id: int
+    event_type: str
     handler: str
 
 
@@ -47,42 +48,58 @@ def handler_pairs() -> list[tuple[str, str]]:
 def owed_runs_query(pairs: list[tuple[str, str]]) -> sql.Composed:
     """Delivered events, older than the grace period, with a handler run neither done nor given up.
 
-    Parameters: ``delivered_before`` (a time), ``limit``. Locks the events it returns (SKIP LOCKED: several relays).
+    Parameters: ``lost_at`` and ``since`` (times), ``limit``. Locks the events it returns (SKIP LOCKED: several relays).
     """
     handlers = sql.SQL(", ").join(sql.SQL("({}, {})").format(sql.Literal(t), sql.Literal(h)) for t, h in pairs)
     return sql.SQL(
-        "SELECT o.id, o.team_id, h.handler FROM {outbox} o "
+        "SELECT o.id, o.team_id, o.type, h.handler FROM {outbox} o "
         "JOIN (VALUES {handlers}) AS h(type, handler) ON h.type = o.type "
         "WHERE o.id > (SELECT COALESCE(max(id), 0) FROM {outbox}) - {window} "
-        "AND o.delivered_at < %(delivered_before)s "
+        "AND o.delivered_at < %(lost_at)s AND o.delivered_at > %(since)s "
         "AND NOT EXISTS (SELECT 1 FROM primesync_processedevent p WHERE p.event_id = o.id AND p.handler = h.handler) "
         "AND NOT EXISTS (SELECT 1 FROM primesync_handlerfailure f WHERE f.event_id = o.id AND f.handler = h.handler) "
         "ORDER BY o.id LIMIT %(limit)s FOR UPDATE OF o SKIP LOCKED"
     ).format(outbox=sql.Identifier(OUTBOX_TABLE), handlers=handlers, window=sql.Literal(SCAN_WINDOW))
 
 
-async def redeliver(conn: psycopg.AsyncConnection, *, delivered_before: datetime, enqueue) -> int:
-    """Queue again (one batch of) the runs owed by events delivered before ``delivered_before``;
-    ``enqueue(runs)`` hands them to the broker.
+def wanted(runs: list[OwedRun]) -> list[OwedRun]:
+    """The runs whose handler wants the event (``events.handler(wanted=...)``): the relay queued no others."""
+    kept = []
+    for run in runs:
+        handler = events.get_handler(run.handler)
+        if handler is not None and (handler.wanted is None or handler.wanted(run.team_id, run.event_type)):
+            kept.append(run)
+    return kept
 
-    If ``enqueue`` raises (the broker is still down) the transaction rolls back: nothing is marked, and
+
+class Pass(NamedTuple):
+    looked_at: int  # owed runs found; fewer than BATCH: the sweep is done
+    queued: int
+
+
+async def redeliver(conn: psycopg.AsyncConnection, *, lost_at: datetime, enqueue) -> Pass:
+    """Queue again one batch of the runs owed by events delivered before ``lost_at`` (and after
+    ``lost_at - LOOKBACK``); ``enqueue(runs)`` keeps the wanted ones, hands them to the broker and says how many.
+
+    If ``enqueue`` raises (the broker is down again) the transaction rolls back: nothing is marked, and
     the next pass tries again.
     """
     pairs = handler_pairs()
     if not pairs:
-        return 0
+        return Pass(0, 0)
     async with conn.transaction():
         await conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(settings.DB_BYPASS_ROLE)))
-        cur = await conn.execute(owed_runs_query(pairs), {"delivered_before": delivered_before, "limit": BATCH})
+        cur = await conn.execute(owed_runs_query(pairs), {"lost_at": lost_at, "since": lost_at - LOOKBACK,
+                                                          "limit": BATCH})
         runs = [OwedRun(*row) for row in await cur.fetchall()]
         if not runs:
-            return 0
-        await enqueue(runs)
+            return Pass(0, 0)
+        queued = await enqueue(runs)
         await conn.execute(
             f"UPDATE {OUTBOX_TABLE} SET delivered_at = now(), attempts = attempts + 1 WHERE id = ANY(%s)",
             [sorted({run.event_id for run in runs})],
         )
-    return len(runs)
+    return Pass(len(runs), queued)
 
 
 class BrokerEpoch:

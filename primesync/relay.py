@@ -17,7 +17,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import psycopg
 from asgiref.sync import sync_to_async
@@ -90,6 +90,10 @@ def _enqueue_handlers(event: Event) -> int:
     return _enqueue_runs([(event.id, event.team_id, h.name) for h in events.handlers_for(event.type) if h.wants(event)])
 
 
+def _requeue_lost(runs: list[redelivery.OwedRun]) -> int:
+    return _enqueue_runs([(run.event_id, run.team_id, run.handler) for run in redelivery.wanted(runs)])
+
+
 def _enqueue_runs(runs) -> int:
     """Hand (event id, team id, handler name) runs to the broker; raises at once if it is unreachable."""
     from primesync.tasks import run_handler
@@ -110,11 +114,10 @@ class Relay:
         self._backoff = 0.0
         self._render = sync_to_async(_render_live, thread_sensitive=True)
         self._enqueue = sync_to_async(_enqueue_handlers, thread_sensitive=False)
-        self._requeue = sync_to_async(_enqueue_runs, thread_sensitive=False)
+        self._requeue = sync_to_async(_requeue_lost, thread_sensitive=False)
         self.broker_epoch = redelivery.BrokerEpoch(settings.CELERY_BROKER_URL,
                                                    f"{settings.REDIS_KEY_PREFIX}:relay:broker-epoch")
-        self._redeliver_before: datetime | None = None
-        self._next_redelivery = time.monotonic() + settings.OUTBOX_REDELIVER_AFTER / 3
+        self._lost_at: datetime | None = None  # the broker lost its data then: runs to queue again
 
     async def deliver(self, event: Event) -> None:
         """Live pages first (latency matters there), then the workflows."""
@@ -214,30 +217,24 @@ class Relay:
             return
         if lost:
             log.warning("%s: the broker lost its data; queueing again the handler runs it held", self.name)
-            self._redeliver_before = timezone.now()
+            self._lost_at = timezone.now()
 
     async def _redeliver_lost(self, conn: psycopg.AsyncConnection) -> None:
-        """Queue again the handler runs the broker lost: all of them after a detected loss, and every
-        OUTBOX_REDELIVER_AFTER/3 seconds those owed longer than OUTBOX_REDELIVER_AFTER (a safety net)."""
-        after = settings.OUTBOX_REDELIVER_AFTER
-        before = self._redeliver_before
-        if before is None and time.monotonic() >= self._next_redelivery:
-            self._next_redelivery = time.monotonic() + max(after / 3, 1.0)
-            before = timezone.now() - timedelta(seconds=after)
-        if before is None:
+        """After the broker lost its data: one batch of its lost handler runs queued again per pass."""
+        if self._lost_at is None:
             return
         try:
-            requeued = await redelivery.redeliver(conn, delivered_before=before, enqueue=self._requeue)
+            done = await redelivery.redeliver(conn, lost_at=self._lost_at, enqueue=self._requeue)
         except (psycopg.OperationalError, OSError):
             raise
         except Exception as exc:  # noqa: BLE001 - the broker is down again: the next pass tries again
             log.warning("%s: handler runs not queued again yet (%s)", self.name, exc)
             return
-        if requeued < redelivery.BATCH:
-            self._redeliver_before = None  # all caught up
-        if requeued:
-            self.stats.redelivered += requeued
-            log.warning("%s: queued %s handler runs again that the broker had lost", self.name, requeued)
+        if done.looked_at < redelivery.BATCH:
+            self._lost_at = None  # all caught up
+        if done.queued:
+            self.stats.redelivered += done.queued
+            log.warning("%s: queued %s handler runs again that the broker had lost", self.name, done.queued)
 
     async def _wait_for_notify(self, listener: psycopg.AsyncConnection, stop: asyncio.Event) -> None:
         gen = listener.notifies(timeout=self.sweep_interval, stop_after=1)

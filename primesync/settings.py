@@ -199,10 +199,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "global_keyprefix": f"{REDIS_KEY_PREFIX}:",
 }
 CELERY_TIMEZONE = "UTC"
-# The relay queues again the handler runs a broker lost: at once when it sees the broker's Redis lost its
-# data, and, as a safety net, runs still neither done nor given up this many seconds after their event was
-# handed to the broker (long enough that a busy queue is not doubled). See primesync/redelivery.py.
-OUTBOX_REDELIVER_AFTER = env_int("OUTBOX_REDELIVER_AFTER", 900)
 
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "primesync.User"
