@@ -100,6 +100,35 @@ def dashboard_and_data_shots(browser) -> None:
     page.screenshot(path=OUT / "import-preview.png", full_page=True)
 
 
+def settings_and_offline_shots(browser) -> None:
+    """The API tokens page with a new token's key shown once, and the lead form holding leads offline."""
+    page = browser.new_page(viewport={"width": 1280, "height": 760})
+    log_in(page, "rep2@acme.test")
+    page.goto(f"{BASE}/settings/api-tokens/")
+    page.fill("#id_name", "Reporting script")
+    page.click("text=Create token")
+    page.wait_for_selector("[data-copy]")
+    page.screenshot(path=OUT / "api-tokens.png")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    log_in(page, "rep2@acme.test")
+    page.goto(f"{BASE}/leads/new/")
+    queue = page.locator("#offline-queue")
+    page.wait_for_selector("#offline-queue[data-offline-ready=true]", state="attached")
+    context.set_offline(True)
+    for n, (first, last) in enumerate([("Mia", "Hartmann"), ("Noah", "Lindqvist"), ("Zoe", "Okonkwo")], 1):
+        page.fill("#id_first_name", first)
+        page.fill("#id_last_name", last)
+        page.fill("#id_email", f"{first}.{last}@expo.example".lower())
+        page.click("text=Create lead")
+        page.wait_for_selector(f"#offline-queue[data-pending='{n}']", state="attached")
+    queue.scroll_into_view_if_needed()
+    page.screenshot(path=OUT / "offline-form.png")
+    context.set_offline(False)  # the queued leads go out
+    page.wait_for_selector("#offline-queue[data-pending='0']", state="attached", timeout=30_000)
+    context.close()
+
+
 def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -132,6 +161,7 @@ def main() -> None:
         enrichment_shots(browser)
         quality_shots(browser)
         dashboard_and_data_shots(browser)
+        settings_and_offline_shots(browser)
         page = browser.new_page(viewport={"width": 1280, "height": 760})
         log_in(page, "admin@primesync.test")
         shot(page, "/admin/leads/lead/", "admin-leads")
