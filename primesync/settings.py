@@ -168,6 +168,9 @@ CACHES = {
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": REDIS_KEY_PREFIX,
         "TIMEOUT": 300,
+        # A Redis that accepts connections but does not answer (a partition, a stuck node) would otherwise
+        # hold every page that reads the cache until the OS gives up; callers fail open on the error.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 }
 CHANNEL_LAYERS = {

@@ -1,15 +1,19 @@
 """Where computed metrics wait between computations: Redis for the cached and event-driven ones (with their
 computed-at time), MetricSnapshot rows for the hourly and daily ones (the forecast's rows are its trend).
 
-If Redis is down the metric is computed on the spot: the page is slower, never wrong or broken.
+If Redis is down the metric is computed on the spot: the page is slower, never wrong or broken. After a
+Redis error the cache is left alone for a few seconds: a Redis that does not answer costs the page one
+socket timeout, not one per metric.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import redis
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -18,6 +22,8 @@ from dashboards.metrics.reading import Reading
 from dashboards.models import MetricSnapshot
 
 log = logging.getLogger(__name__)
+SKIP_AFTER_ERROR = 5.0  # seconds the cache is not asked after it failed
+_skipped_until = 0.0
 CACHE_MAX_AGE = timedelta(minutes=5)
 SNAPSHOT_MAX_AGE = {"hourly": timedelta(hours=1), "daily": timedelta(days=1)}
 
@@ -34,20 +40,28 @@ def _encode(reading: Reading) -> dict:
     return {"metric": reading.metric, **reading.as_json()}
 
 
-def remember(key: str, reading: Reading, ttl: timedelta | None = None) -> Reading:
+def _cache(operation: str, *args, default=None, **kwargs):
+    """``cache.<operation>(...)``, or ``default`` while Redis is failing (then it is not asked for a while)."""
+    global _skipped_until  # noqa: PLW0603 - one flag per process, like the cache connection it is about
+    if time.monotonic() < _skipped_until:
+        return default
     try:
-        cache.set(key, _encode(reading), timeout=ttl.total_seconds() if ttl else None)
-    except Exception:  # noqa: BLE001 - Redis down: the reading is still good, only not kept
-        log.warning("metric cache unavailable: %s not kept", key)
+        return getattr(cache, operation)(*args, **kwargs)
+    except Exception as error:  # noqa: BLE001 - the cache only saves work: the metric is computed instead
+        if isinstance(error, redis.RedisError | OSError):  # down or hung: spare the next callers its timeout
+            _skipped_until = time.monotonic() + SKIP_AFTER_ERROR
+        log.warning("metric cache unavailable (%s: %s)", operation, error)
+        return default
+
+
+def remember(key: str, reading: Reading, ttl: timedelta | None = None) -> Reading:
+    _cache("set", key, _encode(reading), timeout=ttl.total_seconds() if ttl else None)
     return reading
 
 
 def cached(key: str, compute: Callable[[], Reading], *, max_age: timedelta = CACHE_MAX_AGE) -> Reading:
     """The remembered reading while younger than ``max_age``, else a new one."""
-    try:
-        data = cache.get(key)
-    except Exception:  # noqa: BLE001 - Redis down: compute on the spot
-        data = None
+    data = _cache("get", key)
     if data is not None:
         reading = _decode(data)
         if timezone.now() - reading.as_of <= max_age:
@@ -91,31 +105,20 @@ def _version_key(team_id: int, metric: str) -> str:
 def version(team_id: int, metric: str) -> int:
     """Event-driven metrics are cached under a version the events bump: a bump makes every cached period and
     scope of the metric old at once, without knowing their keys."""
-    try:
-        return cache.get(_version_key(team_id, metric)) or 0
-    except Exception:  # noqa: BLE001 - Redis down: nothing is cached either
-        return 0
+    return _cache("get", _version_key(team_id, metric)) or 0
 
 
 def bump(team_id: int, metric: str) -> None:
     key = _version_key(team_id, metric)
-    try:
-        if cache.add(key, 1, timeout=None) is False:
-            cache.incr(key)
-    except Exception:  # noqa: BLE001 - Redis down: the cached values are unreachable anyway
-        log.warning("metric cache unavailable: %s not bumped", key)
+    if _cache("add", key, 1, timeout=None, default=True) is False:  # Redis down: its values are unreachable too
+        _cache("incr", key)
 
 
 def claim_refresh(team_id: int, metric: str, *, hold: timedelta = timedelta(seconds=30)) -> bool:
     """True for the first caller until ``release_refresh``: one background recompute per burst of events."""
-    try:
-        return bool(cache.add(f"dash:{team_id}:{metric}:pending", 1, timeout=hold.total_seconds()))
-    except Exception:  # noqa: BLE001 - Redis down: pages compute the metric themselves
-        return False
+    # Redis down: no background recompute; pages compute the metric themselves
+    return bool(_cache("add", f"dash:{team_id}:{metric}:pending", 1, timeout=hold.total_seconds(), default=False))
 
 
 def release_refresh(team_id: int, metric: str) -> None:
-    try:
-        cache.delete(f"dash:{team_id}:{metric}:pending")
-    except Exception:  # noqa: BLE001
-        log.warning("metric cache unavailable: %s refresh not released", metric)
+    _cache("delete", f"dash:{team_id}:{metric}:pending")

@@ -11,7 +11,9 @@ handler run the events owe is done (0 lost), by itself: the runs the broker lost
 from __future__ import annotations
 
 import functools
+import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -244,3 +246,31 @@ def test_a_redis_outage_loses_no_write_and_no_event_and_catches_up_by_itself(com
     assert relayed is not None and relayed <= DRAIN_DEADLINE
     assert handled is not None and handled <= HANDLED_DEADLINE  # 0 lost: every run owed was done
     shutil.rmtree(logs)  # kept when the test fails
+
+
+def test_a_hung_redis_holds_no_page_for_long(committed):
+    """Redis up but not answering (a partition, a stuck node): connections open, replies never come."""
+    acme = make_team("acme")
+    redis_server = RedisServer().start()
+    web = AsgiServer(REDIS_URL=redis_server.url).start()
+    timed = {}
+    try:
+        session = log_in(web.url, acme.manager.email, PASSWORD)
+        session.get(f"{web.url}/dashboard/", timeout=30)  # the cache's connections are open
+        os.kill(redis_server.process.pid, signal.SIGSTOP)
+        for path in ("/dashboard/", "/leads/", "/readyz"):
+            began = time.monotonic()
+            try:
+                status = session.get(f"{web.url}{path}", timeout=20).status_code
+            except requests.Timeout:
+                status = 0
+            timed[path] = (status, round(time.monotonic() - began, 2))
+    finally:
+        os.kill(redis_server.process.pid, signal.SIGCONT)
+        web.stop()
+        redis_server.stop()
+    print(f"\nwith Redis hung: {timed}")
+
+    assert [status for status, _ in timed.values()] == [200, 200, 503]
+    # one socket timeout (0.5 s) per page: after it the metric cache is skipped, /readyz waits its own 1 s
+    assert all(seconds < 2.5 for _, seconds in timed.values())
