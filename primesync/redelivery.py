@@ -46,7 +46,7 @@ def handler_pairs() -> list[tuple[str, str]]:
 
 
 def owed_runs_query(pairs: list[tuple[str, str]]) -> sql.Composed:
-    """Delivered events, older than the grace period, with a handler run neither done nor given up.
+    """Events delivered between ``since`` and ``lost_at`` with a handler run neither done nor given up.
 
     Parameters: ``lost_at`` and ``since`` (times), ``limit``. Locks the events it returns (SKIP LOCKED: several relays).
     """
