@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import itertools
 import logging
@@ -262,7 +263,7 @@ def import_run(*, team_id: int, import_id: int) -> LeadImport | None:
         return None
     created_ids: list[int] = []
     try:
-        with _team_turn(team_id, import_id):
+        with _team_turn(team_id, import_id), _gc_paused():
             _update(team_id, import_id, detail="")
             created_ids = _run(_job(team_id, import_id))
     except Exception as exc:
@@ -275,6 +276,21 @@ def import_run(*, team_id: int, import_id: int) -> LeadImport | None:
     if created_ids:
         _queue_follow_ups(team_id, created_ids)
     return _job(team_id, import_id)
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """The cyclic garbage collector paused for a run: the run makes hundreds of thousands of lists and tuples
+    (the file's records, the checked rows) that live until it ends and hold no cycles, and the collector
+    walked them again and again (measured: half the time of reading a 100,000-row file). Memory is still
+    freed by reference counting."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _failure_text(exc: Exception) -> str:
@@ -299,7 +315,8 @@ def _run(job: LeadImport) -> list[int]:
     created_ids: list[int] = []
     staging.stage_create()
     try:
-        for chunk, rows in _checked_ahead(checker, [todo[i:i + size] for i in range(0, len(todo), size)]):
+        checked = _CheckedAhead(checker, _chunks(todo, size))
+        for chunk, rows in checked:
             with tenancy.use_team(team_id):
                 audit.set_context(source="import", user_id=job.created_by_id, path=f"/imports/{job.pk}/",
                                   correlation_id=f"import-{job.pk}")
@@ -308,6 +325,7 @@ def _run(job: LeadImport) -> list[int]:
                     # with them their counters and lines_done (same transaction), so the resumed run redoes them.
                     cur.execute("SET LOCAL synchronous_commit = off")
                 staging.stage_load(rows)
+                checked.check_next()
                 rejected = staging.stage_validate(width=len(csv_file.headers))
                 staging.stage_decide(team_id=team_id, on_duplicate=job.on_duplicate)
                 staging.stage_errors_save(team_id=team_id, import_id=job.pk)
@@ -335,22 +353,44 @@ def _run(job: LeadImport) -> list[int]:
     return created_ids
 
 
-def _checked_ahead(checker: checks.RowChecker, chunks: list[list]):
-    """Each chunk with its staged rows. The next chunk's Python checks run in a thread while this one's SQL
-    runs (the database does its part meanwhile, and psycopg waits on it without holding the GIL)."""
-    if not chunks:
-        return
+FIRST_CHUNK_ROWS = 1000  # the database starts on a small first chunk while the next one is checked
 
-    def check(chunk):
-        return list(checker.stage(chunk))
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-checks") as pool:
-        pending = pool.submit(check, chunks[0])
-        for index, chunk in enumerate(chunks):
-            rows = pending.result()
-            if index + 1 < len(chunks):
-                pending = pool.submit(check, chunks[index + 1])
-            yield chunk, rows
+def _chunks(records: list, size: int) -> list[list]:
+    first = min(size, FIRST_CHUNK_ROWS)
+    return [records[:first]] + [records[i:i + size] for i in range(first, len(records), size)] if records else []
+
+
+class _CheckedAhead:
+    """Each chunk with its staged rows; the next chunk's Python checks run in a thread meanwhile.
+
+    ``check_next()`` starts them: the loop calls it once this chunk's rows are copied into the staging
+    table, so the checks run while the database works on the chunk (psycopg waits on it without the
+    GIL) and do not slow the copy, which needs the GIL too.
+    """
+
+    def __init__(self, checker: checks.RowChecker, chunks: list[list]):
+        self.checker, self.chunks = checker, chunks
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-checks")
+        self._pending = None
+        self._next = 0
+
+    def _check(self, chunk: list) -> list[tuple]:
+        return list(self.checker.stage(chunk))
+
+    def check_next(self) -> None:
+        if self._pending is None and self._next < len(self.chunks):
+            self._pending = self._pool.submit(self._check, self.chunks[self._next])
+
+    def __iter__(self):
+        try:
+            for chunk in self.chunks:
+                self.check_next()  # if the loop did not
+                rows = self._pending.result()
+                self._pending, self._next = None, self._next + 1
+                yield chunk, rows
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _queue_follow_ups(team_id: int, lead_ids: list[int]) -> None:

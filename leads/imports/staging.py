@@ -30,11 +30,44 @@ INPUT_TYPES = {
     "email_key": "text", "email_bad": "boolean", "phone_e164": "text", "phone_key": "text", "phone_bad": "boolean",
     "created_on": "timestamptz", "created_bad": "boolean",
 }
+def _choice_sql(column: str, choices) -> str:
+    """A choice column's stored value from its value or its label, any case; NULL when it is neither.
+
+    Labels and values are the product's own constants (LeadStatus, LeadSource), quoted as literals.
+    """
+    pairs = {}
+    for value, label in choices:
+        pairs[str(value).lower()] = value
+        pairs[str(label).lower()] = value
+    whens = " ".join(f"WHEN {_literal(key)} THEN {_literal(value)}" for key, value in pairs.items())
+    return f"CASE lower({column}) {whens} END"
+
+
+def _literal(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+_EMPLOYEES = r"regexp_replace(employees, '[\s,''_]', '', 'g')"
+_REVENUE = r"regexp_replace(annual_revenue, '[\s,''_$€£¥]', '', 'g')"
+_DOMAIN = r"NULLIF(split_part(regexp_replace(lower(company_domain), '^\s*([a-z]+://)?(www\.)?', ''), '/', 1), '')"
+# What the database derives from a staged row's text as COPY writes it (generated columns: no second write
+# of every row, as an UPDATE would make): choices mapped, numbers read, the website's host.
+DERIVED = {
+    "status_value": f"text GENERATED ALWAYS AS ({_choice_sql('status', LeadStatus.choices)}) STORED",
+    "source_value": f"text GENERATED ALWAYS AS ({_choice_sql('source', LeadSource.choices)}) STORED",
+    "employees_n": f"integer GENERATED ALWAYS AS (CASE WHEN {_EMPLOYEES} ~ '^[0-9]{{1,10}}$' "
+                   f"AND {_EMPLOYEES}::bigint <= {INTEGER_MAX} THEN {_EMPLOYEES}::integer END) STORED",
+    "revenue_n": f"numeric(16, 2) GENERATED ALWAYS AS (CASE WHEN {_REVENUE} ~ '^-?[0-9]{{1,{DECIMAL_MAX_DIGITS}}}"
+                 f"(\\.[0-9]+)?$' AND abs(round({_REVENUE}::numeric, 2)) < 1e{DECIMAL_MAX_DIGITS} "
+                 f"THEN round({_REVENUE}::numeric, 2) END) STORED",
+    "domain_key": f"text GENERATED ALWAYS AS ({_DOMAIN}) STORED",
+    "company_key": f"text GENERATED ALWAYS AS (COALESCE({_DOMAIN}, lower(company_name))) STORED",
+}
 CREATE_STAGE = f"""
 CREATE TEMPORARY TABLE {STAGE} (
     {', '.join(f'{name} {INPUT_TYPES[name]}' for name in STAGED_COLUMNS)},
-    reason text, status_value text, source_value text, owner_id bigint, employees_n integer, revenue_n numeric(16, 2),
-    domain_key text, company_key text, match_id bigint, action text NOT NULL DEFAULT 'create'
+    {', '.join(f'{name} {definition}' for name, definition in DERIVED.items())},
+    reason text, owner_id bigint, match_id bigint, action text NOT NULL DEFAULT 'create'
 )
 """
 # The chunk's companies, by key (the website, else the lower-cased name): found or created, then joined.
@@ -79,18 +112,6 @@ def _reasons_sql(width: int) -> str:
     )
 
 
-def _choices_sql(column: str, choices) -> tuple[str, list[str]]:
-    """A choice column's value from its stored value or its label, any case; NULL when it is neither."""
-    pairs = {}
-    for value, label in choices:
-        pairs[str(value).lower()] = value
-        pairs[str(label).lower()] = value
-    rows = ", ".join(["(%s, %s)"] * len(pairs))
-    params = [item for pair in pairs.items() for item in pair]
-    lookup = f"(SELECT v FROM (VALUES {rows}) AS c(k, v) WHERE c.k = lower({column}))"
-    return f"CASE WHEN {column} IS NOT NULL THEN {lookup} END", params
-
-
 def stage_create() -> None:
     stage_drop()
     with connection.cursor() as cur:
@@ -123,35 +144,12 @@ def stage_load(rows: Iterable[tuple]) -> int:
 
 
 def stage_validate(*, width: int) -> int:
-    """Parse numbers, map choices, normalise websites, then write each row's rejection reasons (NULL: none).
+    """Write each row's rejection reasons (NULL: none); returns the number of rejected rows.
 
-    Returns the number of rejected rows. Every statement but the first writes only the rows it changes:
-    an UPDATE rewrites each row it touches.
+    Only the rejected rows are written again (the derived values came with COPY).
     """
-    status_sql, status_params = _choices_sql("status", LeadStatus.choices)
-    source_sql, source_params = _choices_sql("source", LeadSource.choices)
-    employees = r"regexp_replace(employees, '[\s,''_]', '', 'g')"
-    revenue = r"regexp_replace(annual_revenue, '[\s,''_$€£¥]', '', 'g')"
-    domain = r"NULLIF(split_part(regexp_replace(lower(company_domain), '^\s*([a-z]+://)?(www\.)?', ''), '/', 1), '')"
     reasons = _reasons_sql(width)
     with connection.cursor() as cur:
-        cur.execute(
-            f"""
-            UPDATE {STAGE} SET
-                status_value = {status_sql},
-                source_value = {source_sql},
-                employees_n = CASE WHEN {employees} ~ '^[0-9]{{1,10}}$' AND {employees}::bigint <= {INTEGER_MAX}
-                                   THEN {employees}::integer END,
-                revenue_n = CASE WHEN {revenue} ~ '^-?[0-9]{{1,{DECIMAL_MAX_DIGITS}}}(\\.[0-9]+)?$'
-                                  AND abs(round({revenue}::numeric, 2)) < 1e{DECIMAL_MAX_DIGITS}
-                                 THEN round({revenue}::numeric, 2) END,
-                domain_key = {domain},
-                company_key = COALESCE({domain}, lower(company_name))
-            WHERE field_count = {int(width)} AND num_nonnulls(status, source, employees, annual_revenue,
-                                                              company_domain, company_name) > 0
-            """,
-            [*status_params, *source_params],
-        )
         cur.execute(f"UPDATE {STAGE} SET reason = {reasons}, action = 'reject' WHERE ({reasons}) IS NOT NULL")
         return cur.rowcount
 
