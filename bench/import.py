@@ -212,6 +212,10 @@ def run_copy(good: list[list[str]], slug: str) -> tuple[float, dict]:
     return elapsed, count_rows(team)
 
 
+def _times(runs) -> str:
+    return ", ".join(f"{t:.2f} s" for t, _ in runs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
@@ -229,8 +233,8 @@ def main() -> None:
         ours.append(run_primesync(data, f"ps{n}"))
         copies.append(run_copy(good, f"copy{n}"))
     best, best_copy = min(t for t, _ in ours), min(t for t, _ in copies)
-    print(f"PrimeSync import, end to end:  {best:6.2f} s  {ours[0][1]}")
-    print(f"raw COPY of the good rows:     {best_copy:6.2f} s  {copies[0][1]}")
+    print(f"PrimeSync import, end to end:  {best:6.2f} s  {ours[0][1]}  (rounds: {_times(ours)})")
+    print(f"raw COPY of the good rows:     {best_copy:6.2f} s  {copies[0][1]}  (rounds: {_times(copies)})")
     peer_data = data if args.peer_rows == args.rows else make_file(args.peer_rows)[0]
     peer_time, peer_counts = run_peer(peer_data, "peer")
     scaled = peer_time * args.rows / args.peer_rows
