@@ -17,7 +17,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import psycopg
 from asgiref.sync import sync_to_async
@@ -118,6 +118,7 @@ class Relay:
         self.broker_epoch = redelivery.BrokerEpoch(settings.CELERY_BROKER_URL,
                                                    f"{settings.REDIS_KEY_PREFIX}:relay:broker-epoch")
         self._lost_at: datetime | None = None  # the broker lost its data then: runs to queue again
+        self._next_overdue_check = time.monotonic() + settings.OUTBOX_RERUN_AFTER / 3
 
     async def deliver(self, event: Event) -> None:
         """Live pages first (latency matters there), then the workflows."""
@@ -218,6 +219,12 @@ class Relay:
         if lost:
             log.warning("%s: the broker lost its data; queueing again the handler runs it held", self.name)
             self._lost_at = timezone.now()
+        elif self._lost_at is None and time.monotonic() >= self._next_overdue_check:
+            # A worker killed between taking a task from Redis and recording it as unacknowledged loses
+            # it (kombu's Redis transport moves it in two steps); nothing notices that but this: runs
+            # still neither done nor given up OUTBOX_RERUN_AFTER seconds after their event went out.
+            self._next_overdue_check = time.monotonic() + settings.OUTBOX_RERUN_AFTER / 3
+            self._lost_at = timezone.now() - timedelta(seconds=settings.OUTBOX_RERUN_AFTER)
 
     async def _redeliver_lost(self, conn: psycopg.AsyncConnection) -> None:
         """After the broker lost its data: one batch of its lost handler runs queued again per pass."""

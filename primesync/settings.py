@@ -202,6 +202,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "global_keyprefix": f"{REDIS_KEY_PREFIX}:",
 }
 CELERY_TIMEZONE = "UTC"
+# Seconds after its event went out from which a handler run neither done nor given up counts as lost and
+# the relay queues it again (the run's claim makes a second one harmless). Longer than any queue backlog.
+OUTBOX_RERUN_AFTER = env_int("OUTBOX_RERUN_AFTER", 900)
 
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "primesync.User"
