@@ -12,7 +12,7 @@ BENCHMARKS = [
     ["enrichment.py", "--leads", "3000", "--workers", "4"],
     ["quality.py", "--leads", "20000", "--peer", "2000"],
     ["duplicates.py", "--leads", "100000", "--sample", "2000"],
-    ["import.py", "--rows", "100000", "--peer-rows", "100000", "--rounds", "2"],
+    ["import.py", "--rows", "100000", "--peer-rows", "2000", "--rounds", "3"],
     ["export.py", "--leads", "1000000"],
     ["live_latency.py", "--clients", "100", "500", "1000", "--peer-clients", "100", "500", "--events", "40"],
     ["dashboard.py", "--reuse"],  # seeds 1M deals and 1M leads the first time (about 4 minutes)
