@@ -144,7 +144,25 @@ class Handler:
     wanted: Callable[[int, str], bool] | None = None
 
     def wants(self, event) -> bool:
-        return self.wanted is None or self.wanted(event.team_id, event.type)
+        return self.wants_run(event.team_id, event.type)
+
+    def wants_run(self, team_id: int, event_type: str) -> bool:
+        return self.wanted is None or self.wanted(team_id, event_type)
+
+
+class Wishes:
+    """Whether each handler wants a team's events of a type, asked once per (handler, team, type) while it
+    lives. The relay keeps one per batch: a 100,000-lead import asks a handler's ``wanted`` once per batch
+    and team, not once per event."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, int, str], bool] = {}
+
+    def wants(self, handler: Handler, team_id: int, event_type: str) -> bool:
+        key = (handler.name, team_id, event_type)
+        if key not in self._known:
+            self._known[key] = handler.wants_run(team_id, event_type)
+        return self._known[key]
 
 
 _handlers: dict[str, Handler] = {}

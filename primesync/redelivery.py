@@ -64,10 +64,11 @@ def owed_runs_query(pairs: list[tuple[str, str]]) -> sql.Composed:
 
 def wanted(runs: list[OwedRun]) -> list[OwedRun]:
     """The runs whose handler wants the event (``events.handler(wanted=...)``): the relay queued no others."""
+    wishes = events.Wishes()
     kept = []
     for run in runs:
         handler = events.get_handler(run.handler)
-        if handler is not None and (handler.wanted is None or handler.wanted(run.team_id, run.event_type)):
+        if handler is not None and wishes.wants(handler, run.team_id, run.event_type):
             kept.append(run)
     return kept
 

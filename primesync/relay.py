@@ -86,8 +86,9 @@ def _render_live(event: Event) -> list[tuple[str, dict]]:
     return messages
 
 
-def _enqueue_handlers(event: Event) -> int:
-    return _enqueue_runs([(event.id, event.team_id, h.name) for h in events.handlers_for(event.type) if h.wants(event)])
+def _enqueue_handlers(event: Event, wishes: events.Wishes) -> int:
+    return _enqueue_runs([(event.id, event.team_id, h.name) for h in events.handlers_for(event.type)
+                          if wishes.wants(h, event.team_id, event.type)])
 
 
 def _requeue_lost(runs: list[redelivery.OwedRun]) -> int:
@@ -120,14 +121,14 @@ class Relay:
         self._lost_at: datetime | None = None  # the broker lost its data then: runs to queue again
         self._next_overdue_check = time.monotonic() + settings.OUTBOX_RERUN_AFTER / 3
 
-    async def deliver(self, event: Event) -> None:
-        """Live pages first (latency matters there), then the workflows."""
+    async def deliver(self, event: Event, wishes: events.Wishes) -> None:
+        """Live pages first (latency matters there), then the workflows (those whose handlers want it)."""
         for group, message in await self._render(event):
             if broadcast.is_broadcast(group):
                 await self.publisher.publish(group, message)  # many pages: one PUBLISH, fanned out per process
             else:
                 await self.channel_layer.group_send(group, message)
-        await self._enqueue(event)
+        await self._enqueue(event, wishes)
 
     async def sweep(self, conn: psycopg.AsyncConnection) -> int:
         """Claim, deliver and mark one batch. Returns how many were delivered (0: nothing to do)."""
@@ -141,9 +142,10 @@ class Relay:
             rows = [Event(*row) for row in await cur.fetchall()]
             if not rows:
                 return 0
+            wishes = events.Wishes()  # per batch: a subscription changed since is seen by the next one
             try:
                 for event in rows:
-                    await self.deliver(event)
+                    await self.deliver(event, wishes)
             except Exception as exc:
                 # Nothing is marked: the rows go back to the queue with the rollback. Say why, and back off.
                 self.stats.failed_batches += 1

@@ -10,7 +10,6 @@ handler run the events owe is done (0 lost), by itself: the runs the broker lost
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import signal
@@ -21,7 +20,6 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import requests
@@ -146,9 +144,9 @@ def unhandled(*, created_before=None) -> tuple[int, int]:
         rows = list(OutboxEvent.objects.values_list("id", "team_id", "type", "delivered_at", "created_at"))
         done = set(ProcessedEvent.objects.values_list("event_id", "handler"))
         done |= set(HandlerFailure.objects.values_list("event_id", "handler"))
-    wants = functools.cache(lambda h, team_id, type_: h.wants(SimpleNamespace(team_id=team_id, type=type_)))
+    wishes = events.Wishes()
     owed = {(event_id, h.name) for event_id, team_id, type_, *_ in rows for h in events.handlers_for(type_)
-            if wants(h, team_id, type_)}
+            if wishes.wants(h, team_id, type_)}
     waiting = [r for r in rows if r[3] is None and (created_before is None or r[4] < created_before)]
     return len(waiting), len(owed - done)
 
