@@ -20,6 +20,11 @@ def endpoint_list(*, team):
             .order_by("created_at", "id"))
 
 
+def endpoints_subscribed(*, team_id: int, event_type: str):
+    """The team's active endpoints that subscribe to the event type (an indexed lookup)."""
+    return WebhookEndpoint.objects.filter(team_id=team_id, active=True, event_types__contains=[event_type])
+
+
 def delivery_log(*, endpoint: WebhookEndpoint, after: str | None = None, size: int = LOG_PAGE_SIZE) -> keyset.Page:
     """One page of an endpoint's deliveries, newest first (raises keyset.InvalidCursor on a bad cursor)."""
     deliveries = WebhookDelivery.objects.filter(team_id=endpoint.team_id, endpoint=endpoint)

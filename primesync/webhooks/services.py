@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from primesync import events, tenancy
 from primesync.errors import DomainError
-from primesync.webhooks import guard
+from primesync.webhooks import guard, selectors
 from primesync.webhooks.models import WebhookDelivery, WebhookEndpoint, new_secret
 
 # What a team can subscribe to: the product's events, not the internal work orders
@@ -79,15 +79,15 @@ def event_body(event) -> dict:
 
 
 def team_subscribes(team_id: int, event_type: str) -> bool:
-    """Whether an active endpoint of the team subscribes to the event type (one indexed lookup)."""
+    """Whether an active endpoint of the team subscribes to the event type."""
     with tenancy.use_team(team_id):
-        return WebhookEndpoint.objects.filter(team_id=team_id, active=True, event_types__contains=[event_type]).exists()
+        return selectors.endpoints_subscribed(team_id=team_id, event_type=event_type).exists()
 
 
 def deliveries_create(*, event) -> list[int]:
     """One delivery per active endpoint of the event's team that subscribes to its type; sent after commit."""
-    endpoint_ids = list(WebhookEndpoint.objects.filter(
-        team_id=event.team_id, active=True, event_types__contains=[event.type]).values_list("pk", flat=True))
+    endpoint_ids = list(selectors.endpoints_subscribed(team_id=event.team_id, event_type=event.type)
+                        .values_list("pk", flat=True))
     if not endpoint_ids:
         return []
     now, body = timezone.now(), event_body(event)
