@@ -188,6 +188,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's own consumer with one fix: a lost broker connection no longer stops the worker (see the module)
+CELERY_WORKER_CONSUMER = "primesync.worker_consumer:Consumer"
 # A task the worker took but did not acknowledge (acks_late: only idempotent tasks) goes back to the queue
 # when its pool process dies (reject_on_worker_lost), or, when the whole worker dies (kill -9, a lost
 # machine), once it has been unacknowledged for visibility_timeout seconds. That must exceed the longest
