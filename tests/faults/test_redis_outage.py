@@ -210,6 +210,7 @@ def test_a_redis_outage_loses_no_write_and_no_event_and_catches_up_by_itself(com
                                 since=REDIS_UP_AT, deadline=DRAIN_DEADLINE)
         handled = seconds_until(lambda: unhandled() == (0, 0), timeline, since=REDIS_UP_AT, deadline=HANDLED_DEADLINE)
         left = unhandled()
+        processes_alive = {"relay": relay.poll() is None, "worker": worker.poll() is None}
         with tenancy.bypass(reason="fault test: runs per handler"):
             per_handler = dict(ProcessedEvent.objects.values_list("handler").annotate(n=Count("id")).order_by("-n"))
     finally:
@@ -243,6 +244,7 @@ def test_a_redis_outage_loses_no_write_and_no_event_and_catches_up_by_itself(com
             len([c for c in succeeded if c.path == "lead create"])  # one event per committed lead
         assert OutboxEvent.objects.filter(type=events.ACTIVITY_LOGGED).count() == \
             len([c for c in succeeded if c.path == "call logged"])
+    assert processes_alive == {"relay": True, "worker": True}, f"a process stopped: see {logs}"
     assert relayed is not None and relayed <= DRAIN_DEADLINE
     assert handled is not None and handled <= HANDLED_DEADLINE  # 0 lost: every run owed was done
     shutil.rmtree(logs)  # kept when the test fails
