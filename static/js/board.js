@@ -28,6 +28,9 @@
       var input = dialog.querySelector("input[name=lost_reason]");
       input.value = "";
       dialog.addEventListener("close", function onClose() {
+        // The close event is fired later, as a task: the previous asking's may still be on its way when
+        // the dialog is already open again for this one (a card moved just after a cancel). Not ours.
+        if (dialog.open) return;
         dialog.removeEventListener("close", onClose);
         resolve(dialog.returnValue === "ok" && input.value.trim() ? input.value.trim() : null);
       });

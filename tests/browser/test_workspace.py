@@ -121,6 +121,42 @@ def test_moving_to_lost_asks_why_and_cancel_puts_the_card_back(page, acme):
         assert Deal.objects.get(pk=deal.pk).lost_reason == "Went with a competitor"
 
 
+def test_a_card_moved_to_lost_right_after_a_cancel_is_asked_again_and_escape_after_a_reason_moves_nothing(page, acme):
+    first, second = (DealFactory(team=acme.team, pipeline=acme.pipeline, stage=acme.stage("Negotiation"),
+                                 owner=acme.rep) for _ in range(2))
+    lost, negotiation = acme.stage("Lost"), acme.stage("Negotiation")
+    log_in(page, acme.rep.email, PASSWORD)
+    page.goto("/pipeline/")
+    page.select_option(f"#move-{first.pk}", str(lost.pk))
+    dialog = page.locator("#lost-dialog")
+    expect(dialog).to_be_visible()
+    # Cancel, then at once the menu again: the cancel's close event, fired later, must not answer the new ask.
+    page.evaluate("""([dealId, lostId]) => {
+        document.querySelector("#lost-dialog button[value=cancel]").click();
+        const menu = document.getElementById("move-" + dealId);
+        menu.value = String(lostId);
+        menu.dispatchEvent(new Event("change", {bubbles: true}));
+    }""", [first.pk, lost.pk])
+    page.wait_for_timeout(300)  # the cancel's close event has been fired
+    expect(dialog).to_be_visible()
+    page.fill("#lost-reason", "Timing")
+    dialog.locator("button[value=ok]").click()
+    expect(page.locator(f'[data-stage-id="{lost.pk}"] #deal-card-{first.pk}:not(.saving)')).to_be_visible()
+
+    # After a deal marked lost (the dialog last answered "ok"), a reason typed then Escape marks nothing.
+    page.select_option(f"#move-{second.pk}", str(lost.pk))
+    expect(dialog).to_be_visible()
+    page.fill("#lost-reason", "No budget")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    page.wait_for_timeout(300)
+    expect(page.locator(f'[data-stage-id="{negotiation.pk}"] #deal-card-{second.pk}')).to_be_visible()
+    expect(page.locator(f"#move-{second.pk}")).to_have_value(str(negotiation.pk))
+    with tenancy.use_team(acme.team):
+        assert Deal.objects.get(pk=first.pk).lost_reason == "Timing"
+        assert Deal.objects.get(pk=second.pk).stage_id == negotiation.pk
+
+
 def test_a_refused_move_puts_the_card_back_and_says_why(page, acme):
     deal = DealFactory(team=acme.team, pipeline=acme.pipeline, stage=acme.stage("Prospecting"), owner=acme.rep,
                        name="Soon not mine")
