@@ -58,5 +58,9 @@ def test_an_enriched_lead_is_scored_and_rescored_when_a_person_changes_its_phone
 
     again = wait_until(phone_scored, timeout=30, message="the new phone to be scored")
     assert again.quality_factors["phone"]["points"] == 8
-    with tenancy.use_team(acme.team):
-        assert EnrichmentRequest.objects.filter(lead=lead, reason="contact changed").exists()
+
+    def verification_requested():  # another handler's rescore can read the new phone first: wait for this one
+        with tenancy.use_team(acme.team):
+            return EnrichmentRequest.objects.filter(lead=lead, reason="contact changed").exists()
+
+    wait_until(verification_requested, timeout=30, message="the new phone to be sent for verification")
