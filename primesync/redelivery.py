@@ -29,7 +29,7 @@ from primesync import events
 from primesync.events import OUTBOX_TABLE
 
 SCAN_WINDOW = 200_000  # newest outbox rows considered
-BATCH = 500  # (event, handler) runs looked at per pass at most
+BATCH = 100  # events looked at per pass at most (a few runs each)
 LOOKBACK = timedelta(hours=6)  # a broker holds what it was given since its backlog began, not more
 
 
@@ -46,20 +46,28 @@ def handler_pairs() -> list[tuple[str, str]]:
 
 
 def owed_runs_query(pairs: list[tuple[str, str]]) -> sql.Composed:
-    """Events delivered between ``since`` and ``lost_at`` with a handler run neither done nor given up.
+    """The runs owed by events delivered between ``since`` and ``lost_at``: each run neither done nor given up.
 
-    Parameters: ``lost_at`` and ``since`` (times), ``limit``. Locks the events it returns (SKIP LOCKED: several relays).
+    Parameters: ``lost_at`` and ``since`` (times), ``limit``: events, not runs. A pass takes whole events,
+    because it marks the events it looked at: a limit on runs could cut one event's runs in two, and the
+    next pass would skip that event with the rest of its runs. Locks the events it returns (SKIP LOCKED:
+    several relays).
     """
     handlers = sql.SQL(", ").join(sql.SQL("({}, {})").format(sql.Literal(t), sql.Literal(h)) for t, h in pairs)
+    owed = sql.SQL(
+        "NOT EXISTS (SELECT 1 FROM primesync_processedevent p WHERE p.event_id = o.id AND p.handler = h.handler) "
+        "AND NOT EXISTS (SELECT 1 FROM primesync_handlerfailure f WHERE f.event_id = o.id AND f.handler = h.handler)"
+    )
     return sql.SQL(
-        "SELECT o.id, o.team_id, o.type, h.handler FROM {outbox} o "
-        "JOIN (VALUES {handlers}) AS h(type, handler) ON h.type = o.type "
+        "WITH h(type, handler) AS (VALUES {handlers}), "
+        "picked AS MATERIALIZED (SELECT o.id, o.team_id, o.type FROM {outbox} o "
         "WHERE o.id > (SELECT COALESCE(max(id), 0) FROM {outbox}) - {window} "
         "AND o.delivered_at < %(lost_at)s AND o.delivered_at > %(since)s "
-        "AND NOT EXISTS (SELECT 1 FROM primesync_processedevent p WHERE p.event_id = o.id AND p.handler = h.handler) "
-        "AND NOT EXISTS (SELECT 1 FROM primesync_handlerfailure f WHERE f.event_id = o.id AND f.handler = h.handler) "
-        "ORDER BY o.id LIMIT %(limit)s FOR UPDATE OF o SKIP LOCKED"
-    ).format(outbox=sql.Identifier(OUTBOX_TABLE), handlers=handlers, window=sql.Literal(SCAN_WINDOW))
+        "AND EXISTS (SELECT 1 FROM h WHERE h.type = o.type AND {owed}) "
+        "ORDER BY o.id LIMIT %(limit)s FOR UPDATE OF o SKIP LOCKED) "
+        "SELECT o.id, o.team_id, o.type, h.handler FROM picked o JOIN h ON h.type = o.type WHERE {owed} "
+        "ORDER BY o.id, h.handler"
+    ).format(outbox=sql.Identifier(OUTBOX_TABLE), handlers=handlers, window=sql.Literal(SCAN_WINDOW), owed=owed)
 
 
 def wanted(runs: list[OwedRun]) -> list[OwedRun]:
@@ -74,7 +82,7 @@ def wanted(runs: list[OwedRun]) -> list[OwedRun]:
 
 
 class Pass(NamedTuple):
-    looked_at: int  # owed runs found; fewer than BATCH: the sweep is done
+    looked_at: int  # events with runs owed; fewer than BATCH: the sweep is done
     queued: int
 
 
@@ -100,7 +108,7 @@ async def redeliver(conn: psycopg.AsyncConnection, *, lost_at: datetime, enqueue
             f"UPDATE {OUTBOX_TABLE} SET delivered_at = now(), attempts = attempts + 1 WHERE id = ANY(%s)",
             [sorted({run.event_id for run in runs})],
         )
-    return Pass(len(runs), queued)
+    return Pass(len({run.event_id for run in runs}), queued)
 
 
 class BrokerEpoch:

@@ -62,6 +62,25 @@ def test_it_queues_again_every_run_owed_by_an_event_delivered_before_the_loss(co
     assert redeliver(timezone.now() - timedelta(seconds=30)) == []
 
 
+def test_a_pass_takes_whole_events_so_the_runs_past_its_limit_are_not_lost(committed, monkeypatch):
+    """A pass marks the events it looked at; had its limit cut one event's runs in two, the next pass would
+    skip that event and its other runs would never be queued again (seen in the Redis outage test)."""
+    acme = make_team("acme")
+    events_ = [delivered_lead_created(acme.team, ago=timedelta(minutes=5)) for _ in range(3)]
+    assert len(events.handlers_for(events.LEAD_CREATED)) > 2
+    monkeypatch.setattr(redelivery, "BATCH", 2)  # events a pass takes: fewer than all the runs of one
+    lost_at = timezone.now()
+
+    first = redeliver(lost_at)
+    queued = first + redeliver(lost_at) + redeliver(lost_at)
+
+    wanted = {h.name for h in events.handlers_for(events.LEAD_CREATED) if h.wanted is None}
+    assert {r.event_id for r in first} == {e.pk for e in events_[:2]}
+    for event in events_:
+        assert {r.handler for r in queued if r.event_id == event.pk} == wanted
+    assert redeliver(lost_at) == []
+
+
 def test_it_skips_runs_done_or_given_up(committed):
     acme = make_team("acme")
     event = delivered_lead_created(acme.team, ago=timedelta(minutes=5))
