@@ -143,10 +143,7 @@ class Handler:
     # ``wanted(team_id, event_type)``: asked by the relay before it queues a run; False: no run at all
     wanted: Callable[[int, str], bool] | None = None
 
-    def wants(self, event) -> bool:
-        return self.wants_run(event.team_id, event.type)
-
-    def wants_run(self, team_id: int, event_type: str) -> bool:
+    def wants(self, team_id: int, event_type: str) -> bool:
         return self.wanted is None or self.wanted(team_id, event_type)
 
 
@@ -161,7 +158,7 @@ class Wishes:
     def wants(self, handler: Handler, team_id: int, event_type: str) -> bool:
         key = (handler.name, team_id, event_type)
         if key not in self._known:
-            self._known[key] = handler.wants_run(team_id, event_type)
+            self._known[key] = handler.wants(team_id, event_type)
         return self._known[key]
 
 

@@ -30,6 +30,8 @@ INPUT_TYPES = {
     "email_key": "text", "email_bad": "boolean", "phone_e164": "text", "phone_key": "text", "phone_bad": "boolean",
     "created_on": "timestamptz", "created_bad": "boolean",
 }
+
+
 def _choice_sql(column: str, choices) -> str:
     """A choice column's stored value from its value or its label, any case; NULL when it is neither.
 

@@ -12,7 +12,9 @@ import time
 
 import redis
 
+from primesync.celery import app
 from primesync.embedded import free_port
+from primesync.tasks import run_handler
 from tests.live import BASE_DIR, child_process_env
 
 REDIS_SERVER = "/usr/bin/redis-server"
@@ -95,3 +97,10 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
+
+
+def queue_handler_runs(broker_url: str, runs: list[tuple[int, int, str]]) -> None:
+    """Queue (event id, team id, handler name) runs on a test's own broker, as the relay does."""
+    with app.connection_for_write(broker_url) as connection:
+        for event_id, team_id, handler in runs:
+            run_handler.apply_async(args=[event_id, team_id, handler], connection=connection)

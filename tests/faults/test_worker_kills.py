@@ -23,12 +23,10 @@ from django.utils import timezone
 
 from leads.models import LeadSla
 from primesync import events, tenancy
-from primesync.celery import app
 from primesync.models import HandlerFailure, OutboxEvent, ProcessedEvent
-from primesync.tasks import run_handler
 from tests.conftest import make_team
 from tests.factories import LeadFactory
-from tests.faults.processes import RedisServer, kill_worker, start_relay, start_worker, stop
+from tests.faults.processes import RedisServer, kill_worker, queue_handler_runs, start_relay, start_worker, stop
 from tests.workers import wait_until
 
 pytestmark = pytest.mark.slow
@@ -47,9 +45,7 @@ def done() -> int:
 
 def enqueue(broker_url: str, runs: list[tuple[int, int]]) -> None:
     """Queue run_handler tasks on the test's own broker and mark their events delivered, as the relay does."""
-    with app.connection_for_write(broker_url) as connection:
-        for event_id, team_id in runs:
-            run_handler.apply_async(args=[event_id, team_id, HANDLER], connection=connection)
+    queue_handler_runs(broker_url, [(event_id, team_id, HANDLER) for event_id, team_id in runs])
     with tenancy.bypass(reason="fault test: events handed to the broker"):
         OutboxEvent.objects.filter(pk__in=[event_id for event_id, _ in runs]).update(delivered_at=timezone.now())
 

@@ -11,22 +11,15 @@ import pytest
 from django.db import connection
 
 from primesync import events, tenancy
-from primesync.celery import app
 from primesync.models import OutboxEvent, ProcessedEvent
-from primesync.tasks import run_handler
 from tests.conftest import make_team
 from tests.factories import LeadFactory
-from tests.faults.processes import RedisServer, start_worker, stop
+from tests.faults.processes import RedisServer, queue_handler_runs, start_worker, stop
 from tests.workers import wait_until
 
 pytestmark = pytest.mark.slow
 
 HANDLER = "leads.handlers.start_sla_clock"
-
-
-def enqueue(broker_url: str, event_id: int, team_id: int) -> None:
-    with app.connection_for_write(broker_url) as broker:
-        run_handler.apply_async(args=[event_id, team_id, HANDLER], connection=broker)
 
 
 def done(event_ids: list[int]) -> int:
@@ -57,8 +50,7 @@ def test_the_worker_survives_the_broker_going_away_with_tasks_in_hand_and_takes_
         # Hold the runs' claim table: the worker takes both tasks and they wait, unacknowledged, in its pool.
         locker.execute("BEGIN")
         locker.execute("LOCK TABLE primesync_processedevent IN SHARE MODE")
-        for event_id in in_hand:
-            enqueue(broker.url, event_id, acme.team.pk)
+        queue_handler_runs(broker.url, [(event_id, acme.team.pk, HANDLER) for event_id in in_hand])
         wait_until(lambda: blocked_on_the_lock(locker) == 2, timeout=60, message="both tasks running, blocked")
 
         broker.stop()  # the broker dies with the worker's connection and its two unacknowledged deliveries
@@ -68,7 +60,7 @@ def test_the_worker_survives_the_broker_going_away_with_tasks_in_hand_and_takes_
         broker.start()  # empty, as a crashed Redis comes back
 
         wait_until(lambda: done(in_hand) == 2, timeout=30, message="the tasks in hand to finish")
-        enqueue(broker.url, after, acme.team.pk)
+        queue_handler_runs(broker.url, [(after, acme.team.pk, HANDLER)])
         wait_until(lambda: done([after]) == 1, timeout=60, message="the worker to reconnect and take a new task")
         alive = worker.poll() is None
     finally:
